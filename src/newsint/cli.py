@@ -1,0 +1,111 @@
+"""The `newsint` command: a thin Typer layer over the Python API."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(
+    help="Turn news reports into structured, source-attributed records (schema newsint/1).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+PathsArg = Annotated[
+    list[str],
+    typer.Argument(help="Files (.txt, .html, .jsonl, .json), folders (recursive), or - for stdin."),
+]
+PublishedOpt = Annotated[
+    Optional[str],
+    typer.Option("--published", help="Publication date YYYY-MM-DD for items that give none."),
+]
+OutletOpt = Annotated[
+    Optional[str], typer.Option("--outlet", help="Outlet name for items that give none.")
+]
+
+
+def fail(message: str, code: int = 2) -> None:
+    typer.echo(f"newsint: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def batched(iterable, size: int) -> Iterator[list]:
+    it = iter(iterable)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+@app.command()
+def analyze(
+    paths: PathsArg,
+    published: PublishedOpt = None,
+    outlet: OutletOpt = None,
+    output: Annotated[
+        Optional[Path], typer.Option("-o", "--output", help="Write JSON Lines here (default: stdout).")
+    ] = None,
+) -> None:
+    """Analyse articles and write one newsint/1 record per article as JSON Lines."""
+    from newsint.ingest import InputError, iter_items
+    from newsint.pipeline import analyze_articles
+
+    try:
+        items = iter_items(paths, published=published, outlet=outlet)
+        first = list(islice(items, 1))  # validates --published before any work
+    except InputError as exc:
+        fail(f"--published: {exc}")
+    items = iter([*first, *items]) if first else iter(())
+
+    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    failures = 0
+    try:
+        for chunk in batched(items, 32):
+            for item in chunk:
+                if not item.ok:
+                    failures += 1
+                    typer.echo(f"newsint: {item.source}: {item.error}", err=True)
+            good = [item.article for item in chunk if item.ok]
+            for record in analyze_articles(good):
+                out.write(record.to_json())
+                out.write("\n")
+            out.flush()
+    finally:
+        if output:
+            out.close()
+    if failures:
+        typer.echo(f"newsint: {failures} item(s) failed; see the lines above", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def info() -> None:
+    """Versions of newsint, spaCy and the model, and the data files in use, as JSON."""
+    import spacy
+
+    import newsint
+    from newsint.data import data_files
+    from newsint.parse import model_info
+
+    typer.echo(
+        json.dumps(
+            {
+                "newsint": newsint.__version__,
+                "schema": "newsint/1",
+                "python": sys.version.split()[0],
+                "spacy": spacy.__version__,
+                "spacy_model": model_info(),
+                "data_files": data_files(),
+            },
+            indent=2,
+        )
+    )
+
+
+if __name__ == "__main__":
+    app()

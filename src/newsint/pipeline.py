@@ -1,0 +1,63 @@
+"""The flow of DESIGN.md: parse once, then each extraction layer in order, into a Record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from spacy.tokens import Doc
+
+from newsint.entities import link_entities
+from newsint.events import extract_events
+from newsint.framing import detect_framing
+from newsint.ingest import make_article
+from newsint.parse import parse, parse_many
+from newsint.places import resolve_places
+from newsint.schema import Article, Record
+from newsint.statements import attribute_statements
+from newsint.times import normalise_times
+
+
+def build_record(doc: Doc, article: Article) -> Record:
+    """Run every extraction layer over one parsed article. Later layers read earlier ones."""
+    entities, actors = link_entities(doc, article)
+    places = resolve_places(doc, article, entities)
+    times = normalise_times(doc, article)
+    statements, sources = attribute_statements(doc, article, entities, actors)
+    events = extract_events(doc, article, entities, actors, places, times, statements)
+    framing = detect_framing(doc, article)
+    return Record(
+        article=article,
+        entities=entities,
+        actors=actors,
+        places=places,
+        times=times,
+        statements=statements,
+        events=events,
+        framing=framing,
+        sources=sources,
+    )
+
+
+def analyze_article(article: Article) -> Record:
+    return build_record(parse(article.text), article)
+
+
+def analyze_articles(articles: Iterable[Article], batch_size: int = 16) -> Iterator[Record]:
+    """Analyse many articles, parsing them in batches with `nlp.pipe`."""
+    articles = list(articles) if not isinstance(articles, list) else articles
+    docs = parse_many((a.text for a in articles), batch_size=batch_size)
+    for article, doc in zip(articles, docs):
+        yield build_record(doc, article)
+
+
+def analyze(
+    text: str,
+    published: str | None = None,
+    outlet: str | None = None,
+    title: str | None = None,
+    url: str | None = None,
+    id: str | None = None,
+) -> Record:
+    """Analyse one article's text. `published` (YYYY-MM-DD) anchors relative dates."""
+    article = make_article(text, published=published, outlet=outlet, title=title, url=url, id=id)
+    return analyze_article(article)
