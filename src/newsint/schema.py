@@ -161,9 +161,15 @@ class Statement(msgspec.Struct, kw_only=True):
 
 
 class EventActor(msgspec.Struct, kw_only=True):
+    """A participant in an event. `start`/`end`/`text` point at the words naming it in
+    this event's clause (which may name no entity: "gunmen", "villagers")."""
+
     role: str  # source, target, victims
     actor: str | None = None
     entity: str | None = None
+    start: int | None = None
+    end: int | None = None
+    text: str | None = None
 
 
 class EventTime(msgspec.Struct, kw_only=True):
