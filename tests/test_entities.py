@@ -11,8 +11,11 @@ def analyze(text: str, published: str = "2024-05-01") -> dict:
 
 
 def actor_of(record: dict, mention: str, nth: int = 0) -> dict | None:
-    """The actor linked to the nth entity whose text is `mention`."""
-    hits = [e for e in record["entities"] if e["text"] == mention]
+    """The actor linked to the nth entity whose text is `mention` (a leading "the" aside)."""
+    def bare(text: str) -> str:
+        return text[4:] if text.lower().startswith("the ") else text
+
+    hits = [e for e in record["entities"] if bare(e["text"]) == bare(mention)]
     assert len(hits) > nth, f"no entity {mention!r} (#{nth}) in {[e['text'] for e in record['entities']]}"
     actors = {a["id"]: a for a in record["actors"]}
     return actors.get(hits[nth]["actor"])

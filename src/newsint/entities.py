@@ -165,7 +165,22 @@ def match_names(doc: Doc) -> list[Mention]:
         if taken.isdisjoint(range(m.start, m.end)):
             kept.append(m)
             taken.update(range(m.start, m.end))
+    for m in kept:
+        m.end = _name_end(doc, m.start, m.end)
     return sorted(kept, key=lambda m: m.start)
+
+
+def _name_end(doc: Doc, start: int, end: int) -> int:
+    """The end of the name part of a matched phrase: the knowledge base lists phrases such
+    as "Taliban fighters" or "US military" to find the right actor, but the entity is the
+    name ("Taliban", "US"), as spaCy's NER marks it."""
+    name_end = end
+    while name_end - start > 1 and doc[name_end - 1].is_lower and any(
+        t.text[:1].isupper() for t in doc[start : name_end - 1]
+    ):
+        name_end -= 1
+    # "US-led coalition" is one name: never cut a phrase at a hyphen.
+    return end if doc[name_end - 1].is_punct else name_end
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -277,6 +292,8 @@ def sector_of(doc: Doc, mention: Mention) -> str | None:
     """The sector a country word refers to, from the words between it and its head noun:
     "Afghan security officials" -> security; "American military commander" -> military."""
     lexicon = sector_lexicon()
+    if mention.end < len(doc) and doc[mention.end].text in {"-", "–"}:
+        return None  # "US-trained spies", "Saudi-led coalition": not that country's own
     token = doc[mention.end - 1]
     path: list[Token] = []
     while token.dep_ in MODIFIER_DEPS and token.head.i > token.i and len(path) < 6:
@@ -362,6 +379,11 @@ class ActorLinker:
                 mention.label = mention.label or "GPE"
                 return
         self.remember(mention, actor.id)
+        if actor.type == "person" and actor.id not in self.local:
+            # Known people join the article's people, so "Milley" finds "Mark Milley".
+            tokens = frozenset(person_tokens(actor.name))
+            self.local[actor.id] = LocalActor(actor.id, actor.name, "person", tokens=tokens)
+            self.people.append(actor.id)
         kb_label = LABEL_FOR_TYPE.get(actor.type, "ORG")
         if not mention.label or mention.label not in ACTOR_LABELS or (
             kb_label == "ORG" and mention.label in {"GPE", "PERSON"}
@@ -493,7 +515,9 @@ class ActorLinker:
     def _fits(self, key: str, noun: str, lemma: str) -> bool:
         if key in self.kb.actors:
             actor: KbActor = self.kb.actors[key]
-            words = descriptors_for(actor.type, actor.descriptors)
+            # An actor's own descriptors are precise (a wire agency is not "the paper");
+            # the type's generic ones stand in when it has none.
+            words = actor.descriptors or descriptors_for(actor.type)
             last = actor.name.split()[-1].lower()
         else:
             local = self.local[key]
@@ -512,7 +536,14 @@ class ActorLinker:
         if token.dep_ not in SUBJECT_DEPS:
             return False
         verb = token.head.i
-        return any(anc.i == verb for anc in head.ancestors)
+        below = head
+        for anc in head.ancestors:
+            if anc.i == verb:
+                # A description in a conjoined clause is out of the subject's reach:
+                # "The Guardian said ..., and the paper published ...".
+                return below.dep_ != "conj"
+            below = anc
+        return False
 
 
 PLACE_PREPOSITIONS = frozenset({"in", "near", "at", "outside", "around", "across", "inside", "towards", "toward"})

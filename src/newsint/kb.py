@@ -77,7 +77,7 @@ class KbActor:
 @dataclass(slots=True)
 class KnowledgeBase:
     actors: dict[str, KbActor] = field(default_factory=dict)
-    demonyms: dict[str, str] = field(default_factory=dict)  # lower-cased demonym -> ISO2
+    demonyms: dict[str, str] = field(default_factory=dict)  # demonym as written -> state id
     sectors: dict[tuple[str, str], str] = field(default_factory=dict)  # (ISO2, sector) -> id
 
     def add(self, actor: KbActor) -> None:
@@ -125,22 +125,25 @@ def _institution_entries(value: object) -> list[dict]:
 
 
 def expand_country(row: dict, kb: KnowledgeBase) -> None:
-    """One countries.jsonl line -> the state, its institutions and its generic sectors."""
-    iso2 = row["iso2"]
+    """One countries.jsonl line -> the state, its institutions and its generic sectors.
+
+    De facto states have no ISO code: their id is a slug and their `country` is None."""
+    iso2 = row.get("iso2") or row["id"]
+    country = row.get("iso2")
     name = row["name"]
     kb.add(
         KbActor(
             id=iso2,
             name=name,
             type="state",
-            country=iso2,
+            country=country,
             aliases=tuple(row.get("aliases", ())),
             wikidata=row.get("wikidata"),
             descriptors=("country", "state", "nation"),
         )
     )
     for demonym in row.get("demonyms", ()):
-        kb.demonyms.setdefault(demonym.lower(), iso2)
+        kb.demonyms.setdefault(demonym, iso2)
 
     for key, entries in (row.get("institutions") or {}).items():
         actor_type = INSTITUTION_TYPES.get(key, "government")
@@ -151,7 +154,7 @@ def expand_country(row: dict, kb: KnowledgeBase) -> None:
                     id=actor_id,
                     name=entry["name"],
                     type=actor_type,
-                    country=iso2,
+                    country=country,
                     aliases=tuple(entry.get("aliases", ())),
                     wikidata=entry.get("wikidata"),
                     parent=iso2,
@@ -170,7 +173,7 @@ def expand_country(row: dict, kb: KnowledgeBase) -> None:
                 id=actor_id,
                 name=pattern.format(name=name),
                 type=actor_type,
-                country=iso2,
+                country=country,
                 parent=iso2,
                 sector=sector,
             )
