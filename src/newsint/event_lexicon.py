@@ -52,10 +52,10 @@ class Trigger:
 
 @dataclass(frozen=True)
 class Condition:
-    """One row of conditions.tsv: if `test` holds over `values`, apply `outcome`."""
+    """One row of conditions.tsv: if every test holds over its values, apply `outcome`."""
 
-    test: str
-    values: frozenset[str]
+    tests: tuple[str, ...]
+    values: tuple[frozenset[str], ...]
     outcome: str
 
 
@@ -167,8 +167,13 @@ def load_lexicon() -> Lexicon:
 
     conditions: dict[tuple[str, str], list[Condition]] = {}
     for words, pos, test, values, outcome in (r[:5] for r in _rows("conditions.tsv")):
-        cond = Condition(test=test, values=_words(values) if values != "-" else frozenset({"-"}),
-                         outcome=outcome)
+        tests = tuple(test.split("+"))
+        groups = tuple(
+            _words(v) if v.strip() != "-" else frozenset({"-"}) for v in values.split(" + ")
+        )
+        if len(groups) != len(tests):
+            raise ValueError(f"conditions.tsv: {words} {test}: {len(tests)} tests, {len(groups)} value sets")
+        cond = Condition(tests=tests, values=groups, outcome=outcome)
         conditions.setdefault((words, pos), []).append(cond)
 
     cues = {kind: _words(lemmas) for kind, lemmas in (r[:2] for r in _rows("cues.tsv"))}

@@ -135,6 +135,7 @@ class Mention:
     places: list[tuple[int, int, Place]] = field(default_factory=list)  # (rank, order, place)
     times: list[tuple[int, int, Time]] = field(default_factory=list)
     weapon_mode: str | None = None
+    contents: list[Mention] = field(default_factory=list)  # what it says, demands, rejects
 
     @property
     def trigger_span(self) -> tuple[int, int]:
@@ -304,8 +305,9 @@ def _detect(ctx: Context) -> Iterator[Mention | None]:
     for match_id, start, end in matches:
         label = doc.vocab.strings[match_id]
         if label == "HYPHEN":
-            tok = doc[end - 1]
-            head = f"{doc[start].lower_}-{tok.lower_}"
+            span = doc[start:end]
+            tok = span.root
+            head = f"{doc[start].lower_}-{doc[end - 1].lower_}"
             rows = lex.triggers.get((head, "N")) or lex.triggers.get((head.removesuffix("s"), "N"), ())
         else:
             tok = doc[start]
@@ -407,7 +409,7 @@ def _sense(ctx: Context, tok: Token, entry: Trigger) -> tuple[str, str | None] |
     """The (type, mode) of a trigger in context, or None when this use names no event."""
     rows = ctx.lex.conditions.get((entry.text, entry.pos), ())
     for cond in rows:
-        if _test(ctx, tok, entry, cond.test, cond.values):
+        if all(_test(ctx, tok, entry, t, v) for t, v in zip(cond.tests, cond.values)):
             if cond.outcome == "drop":
                 return None
             if cond.outcome == "keep":
@@ -656,19 +658,23 @@ def _classes(ctx: Context, head: Token) -> frozenset[str]:
         if mapped:
             return mapped
     classes = ctx.lex.classes
-    compound = _compound_lemma(head)
-    if compound in classes:
-        return classes[compound]
+    found: set[str] = set()
     mods = [c for c in head.children if c.dep_ in ("compound", "amod") and c.i < head.i]
-    for m in mods:  # "peacekeeping force", "armed men"
-        two = f"{_lemma(m)} {_lemma(head)}"
-        if two in classes:
-            return classes[two]
-    lemma = _lemma(head)
-    if lemma in classes:
-        return classes[lemma]
-    if head.lower_ in classes:
-        return classes[head.lower_]
+    for m in mods:  # "peacekeeping force", "armed men", "security officer"
+        for two in (f"{_lemma(m)} {_lemma(head)}", f"{m.lower_} {head.lower_}"):
+            if two in classes:
+                return classes[two]
+    for key in (_compound_lemma(head), _lemma(head), head.lower_):
+        if key in classes:
+            found |= classes[key]
+            break
+    # "army positions", "police station", "military vehicle": held by armed forces
+    for m in mods:
+        armed = classes.get(_lemma(m), frozenset()) & (ARMED_CLASSES | {"police"})
+        if armed and (found & {"places", "property"} or not found):
+            found |= armed
+    if found:
+        return frozenset(found)
     if ent is not None:
         if ent.type == "PERSON":
             return frozenset({"civilians"})
@@ -693,8 +699,16 @@ def _embed(ctx: Context, mentions: list[Mention]) -> None:
     for m in mentions:
         if m.is_noun and m.anchor.i != m.token.i and m.anchor.i in by_token:
             gov = by_token[m.anchor.i]
-            if gov is not m and gov.status == "event":
-                m.status, m.governor = "content", gov
+            if gov is m or gov.status != "event":
+                continue
+            if m.type == "PROTEST" and gov.type == "COERCE" and gov.mode == "crowd-control":
+                # "police broke up a march by doctors": the march happened, then was
+                # dispersed; the protest is the event, the dispersal part of it
+                m.anchor = m.token
+                m.flags.discard("supported")
+                m.flags.add("intervention")
+                continue
+            m.status, m.governor = "content", gov
     governors = dict(by_token)
     for m in mentions:  # "renewed negotiations on X": the light verb stands for the noun
         if m.is_noun and m.anchor.i != m.token.i and m.anchor.i not in governors and m.status != "content":
@@ -843,6 +857,7 @@ def _govern(ctx: Context, m: Mention, by_token: dict[int, Mention]) -> None:
                     m.modality = "forecast"
                     return
                 m.status, m.governor = "content", g
+                g.contents.append(m)
                 if "intent" in g.flags and verbs_passed == 0:
                     g.type = intent_type(m.type, _negated(m))
                     g.flags.add("typed_by_complement")
@@ -920,6 +935,19 @@ def _negated(m: Mention) -> bool:
     return False
 
 
+def _eventive_noun(ctx: Context, noun: Token) -> bool:
+    """A weapon or an event noun: "the roadside bomb that killed", "a bombing that..."."""
+    lemma = _lemma(noun)
+    return lemma in ctx.lex.modes or _compound_lemma(noun) in ctx.lex.modes or (lemma, "N") in ctx.lex.triggers
+
+
+def _relative_subject(clause: Token) -> bool:
+    """The noun a relative clause modifies is its doer: "the bomb that killed", not "a
+    helicopter that was captured"."""
+    return any(c.dep_ == "nsubj" and c.lower_ in RELATIVE_PRONOUNS for c in clause.children) or (
+        clause.dep_ == "relcl" and _lemma(clause) in ("say", "report", "claim"))
+
+
 def _in_background(ctx: Context, m: Mention) -> bool:
     """A noun in "after/following/amid/since the X" or inside a relative clause about a
     participant is background: it adds evidence to an event told elsewhere, no more."""
@@ -941,7 +969,8 @@ def _in_background(ctx: Context, m: Mention) -> bool:
     # a relative clause, full or reduced ("weapons seized last year"), on a noun
     for child, gov in _ancestors_in_clause(tok, limit=10):
         if child.dep_ == "relcl" and not _infinitival(child):
-            return True
+            # "the bomb that killed four officers" tells the attack itself
+            return not (_eventive_noun(ctx, gov) and _relative_subject(child))
         if child.dep_ == "acl" and child.tag_ == "VBN" and gov.pos_ in ("NOUN", "PROPN", "PRON"):
             # "weapons seized last year" is background; "soldiers killed in an ambush"
             # (a casualty report, often a headline) is the news itself
@@ -959,6 +988,7 @@ def _fill(ctx: Context, m: Mention) -> None:
     _transform(ctx, m)
     m.participants = _participants(ctx, m)
     m.weapon_mode = _weapon_mode(ctx, m)
+    _crowd_violence(ctx, m)
     m.fatalities, m.injuries = _casualties(ctx, m)
     _modality(ctx, m)
     m.places = _place_candidates(ctx, m)
@@ -982,6 +1012,25 @@ def _group_aux(v: Token) -> list[str]:
         else:
             break
     return out
+
+
+def _crowd_violence(ctx: Context, m: Mention) -> None:
+    """Crowds, protesters and angry residents who storm, burn or stone are rioting (PLOVER
+    PROTEST, mode riot); only when they kill or maim people is it an assault."""
+    if m.type not in ("ASSAULT", "COERCE") or {"kill", "injure"} & m.flags:
+        return
+    if m.type == "COERCE" and m.mode not in ("destroy",):
+        return
+    if (m.weapon_mode or m.mode) not in (None, "primitive", "beat", "destroy"):
+        return  # crowds do not kidnap, shell or bomb
+    sources = m.sources()
+    if not sources or any(p.classes & (ARMED_CLASSES | {"state"}) for p in sources):
+        return
+    crowd = any(p.classes & {"protesters", "rioters", "mob"} for p in sources) or any(
+        "civilians" in p.classes and p.head.tag_ in ("NNS", "NNPS") for p in sources)
+    if crowd:
+        m.type, m.mode = "PROTEST", "riot"
+        m.flags.add("crowd_violence")
 
 
 def _aux_lemmas(v: Token) -> list[str]:
@@ -1016,7 +1065,12 @@ def _transform(ctx: Context, m: Mention) -> None:
         return  # already a speech act: "will reject" is a rejection foreseen
     future = any(a in ("will", "shall") for a in aux) or ("would" in aux and "reported_by_verb" in m.flags)
     possible = any(a in lex.cue("possibility") for a in aux)
-    if agentive and (future or (possible and conditional)):
+    # "X said it would ..." announces X's own act; "an analyst said Russia could ..." is
+    # a forecast by someone else
+    own_voice = m.speaker is None or not subjects or _same_party(ctx, m.speaker, subjects[0]) or (
+        _speaker_of_side(ctx, m.speaker, subjects[0]))
+    other_voice = m.speaker is not None and bool(subjects) and not own_voice and _other_party(ctx, m.speaker, subjects[0])
+    if agentive and not other_voice and (future or (possible and conditional)):
         m.type = intent_type(m.type, _negated(m))
         m.mode = None
         m.flags.add("intent")
@@ -1027,6 +1081,31 @@ def _transform(ctx: Context, m: Mention) -> None:
 
 def aux_modal(aux: list[str]) -> bool:
     return any(a in ("will", "shall", "would", "could", "may", "might", "can", "must", "should") for a in aux)
+
+
+def _speaker_of_side(ctx: Context, speaker: Token, actor: Token) -> bool:
+    """A spokesman, minister or official speaking for the actor: the Dutch foreign minister
+    for the European Community, the army's spokesman for the army."""
+    es, ea = ctx.entity_of[speaker.i], ctx.entity_of[_lift(ctx, actor).i]
+    if es is not None and ea is not None and es.actor and ea.actor:
+        a_s, a_a = ctx.actor_by_id.get(es.actor), ctx.actor_by_id.get(ea.actor)
+        if a_s is not None and a_a is not None and a_s.country and a_s.country == a_a.country:
+            return True
+    return "officials" in _classes(ctx, speaker) and any(
+        c.dep_ in ("poss", "compound", "amod") and ctx.entity_of[c.i] is not None
+        and ea is not None and ctx.entity_of[c.i].actor == ea.actor for c in speaker.children)
+
+
+def _other_party(ctx: Context, speaker: Token, actor: Token) -> bool:
+    """A speaker who is plainly not the actor's voice: an analyst or observer, or a named
+    actor of another country ("a Ukrainian analyst said Russian forces will ...")."""
+    if _lemma(speaker) in ctx.lex.cue("observer"):
+        return True
+    es, ea = ctx.entity_of[speaker.i], ctx.entity_of[_lift(ctx, actor).i]
+    if es is None or ea is None or not es.actor or not ea.actor or es.actor == ea.actor:
+        return False
+    a_s, a_a = ctx.actor_by_id.get(es.actor), ctx.actor_by_id.get(ea.actor)
+    return a_s is not None and a_a is not None and bool(a_s.country and a_a.country) and a_s.country != a_a.country
 
 
 def _have_to(v: Token) -> bool:
@@ -1047,7 +1126,12 @@ def _conditional(ctx: Context, v: Token) -> bool:
 
 
 def _same_party(ctx: Context, a: Token, b: Token) -> bool:
-    if b.lower_ in PERSONAL_PRONOUNS:
+    if b.lower_ in PERSONAL_PRONOUNS and b.pos_ == "PRON":
+        resolved = _antecedent(ctx, b)
+        if resolved is None or resolved.i == a.i:
+            return True
+        b = resolved
+    if a.i == b.i:
         return True
     ea, eb = ctx.entity_of[a.i], ctx.entity_of[b.i]
     if ea is not None and eb is not None and (ea.actor and ea.actor == eb.actor or ea.text == eb.text):
@@ -1058,13 +1142,36 @@ def _same_party(ctx: Context, a: Token, b: Token) -> bool:
 # ------------------------------------------------------------------ participants
 
 
+# Prepositions whose object is the target of an event of each type ("fired on protesters",
+# "sanctions on two commanders", "handed them to the GNU", "met with the president").
+PREP_TARGETS: dict[str, tuple[str, ...]] = {
+    "ASSAULT": ("against", "on", "upon", "at", "into", "toward", "towards"),
+    "COERCE": ("on", "against"),
+    "SANCTION": ("on", "against"),
+    "ACCUSE": ("against",),
+    "THREATEN": ("against",),
+    "PROTEST": ("against",),
+    "AID": ("to",),
+    "RETREAT": ("to",),
+    "SUPPORT": ("to",),
+    "REQUEST": ("from",),
+    "CONSULT": ("with",),
+    "AGREE": ("with",),
+    "COOPERATE": ("with",),
+}
+# Triggers whose subject moves to the group named after them ("soldiers defected to the
+# RSF", "spies joined Daesh"): the receiving group is the source (it gains fighters).
+MOVING_SUBJECT = frozenset({"join", "defect", "switch", "enlist", "pledge"})
+
+
 def _participants(ctx: Context, m: Mention) -> list[Participant]:
-    out: list[Participant] = []
     v = m.anchor
     sources: list[Token] = []
     targets: list[Token] = []
     victims: list[Token] = []
     kills = "kill" in m.flags or "injure" in m.flags
+    own_words = {w for w, _ in m.entry.deps}
+    preps = PREP_TARGETS.get(m.type, ())
     if "demand" in m.flags:
         if m.speaker is not None:
             sources = _conjuncts(m.speaker)
@@ -1080,7 +1187,7 @@ def _participants(ctx: Context, m: Mention) -> list[Participant]:
             targets += [p for p in sources if p.dep_ == "poss"]
             sources = [p for p in sources if p.dep_ != "poss"]
         for c in m.token.children:
-            if c.dep_ in ("compound", "amod") and c.i < m.token.i and _is_actor_modifier(ctx, c):
+            if c.dep_ in ("compound", "amod", "nmod") and c.i < m.token.i and _is_actor_modifier(ctx, c):
                 sources.append(c)
         (victims if kills else targets).extend(objs)
         if "recip" in m.flags:
@@ -1088,35 +1195,173 @@ def _participants(ctx: Context, m: Mention) -> list[Participant]:
         sources += _claimants(ctx, m.token)
     else:
         sources = _syntactic_subjects(v)
-        objs = [o for o in _syntactic_objects(v, None) if o.i != m.token.i and _host(ctx, m.token).i != o.i]
+        objs = [o for o in _syntactic_objects(v, None)
+                if o.i != m.token.i and _host(ctx, m.token).i != o.i and _lemma(o) not in own_words]
         (victims if kills and v.i == m.token.i else targets).extend(objs)
-        targets += _prep_objects(v, ["against", "on", "upon", "at", "into", "to"] if m.type in VIOLENT_TYPES or m.type in ("ACCUSE", "THREATEN", "PROTEST") else ["against"])
+        targets += _prep_objects(v, preps)
         if "recip" in m.flags:
-            targets += _prep_objects(v, ["with"])
+            targets += _prep_objects(v, ["with", "against"])
+            sources += _prep_objects(v, ["between"])
         if m.is_noun:  # a noun on a light verb keeps its own modifiers
             targets += _syntactic_objects(m.token, m.entry)
             if m.entry.of_role == "source" and not sources:
                 sources += _prep_objects(m.token, ["of"])
             for c in m.token.children:
-                if c.dep_ in ("compound", "amod") and c.i < m.token.i and _is_actor_modifier(ctx, c) and not sources:
+                if c.dep_ in ("compound", "amod", "nmod") and c.i < m.token.i and _is_actor_modifier(ctx, c) and not sources:
                     sources.append(c)
             if "recip" in m.flags:
                 targets += _prep_objects(m.token, ["with"])
         sources += _claimants(ctx, v)
+    if m.type in VIOLENT_TYPES:  # "threw stones at police", "fired rockets at the town"
+        targets = [t for t in targets if not _is_weapon(ctx, t)]
+    if kills and not m.is_noun:
+        victims += _additional_victims(v)
+        numeric = [x for x in sources if x.like_num or x.pos_ == "NUM"]
+        if numeric:
+            sources = [x for x in sources if x not in numeric]
+            victims += numeric
+    if "territory" in m.flags:
+        # the side driven out is the target; the place taken is the event's place
+        targets = [t for t in targets if not _is_place(ctx, t)] + _prep_objects(v, ["from"])
+    if "defect" in m.flags and _lemma(m.token) in MOVING_SUBJECT:
+        movers = sources
+        receiving = targets + _prep_objects(v, ["to"])
+        former = _prep_objects(v, ["from"]) + [o for s_ in movers for o in _prep_objects(_lift_parent(ctx, s_), ["of"])]
+        sources, targets = receiving, movers + former
+    if m.type in ("THREATEN", "REQUEST") and not targets:
+        targets = _content_targets(ctx, m)
+    if m.type in ("REJECT", "AGREE", "ACCUSE", "SUPPORT"):
+        targets = [_author(ctx, t) for t in targets]
+    out = _to_participants(ctx, m, sources, targets, victims, kills)
+    if "recip" in m.flags and not [p for p in out if p.role == "target"]:
+        out = _split_parties(ctx, out)
+    return out
+
+
+def _is_weapon(ctx: Context, t: Token) -> bool:
+    t = _lift(ctx, t)
+    return "weapons" in _lexical_classes(t) or _lemma(t) in ctx.lex.modes or _compound_lemma(t) in ctx.lex.modes
+
+
+def _additional_victims(v: Token) -> list[Token]:
+    """"8 civilians were killed, in addition to the bomber": the others who died."""
+    out = []
+    for c in v.children:
+        if c.dep_ == "prep" and c.lower_ == "in":
+            for addition in (x for x in c.children if x.dep_ == "pobj" and x.lower_ == "addition"):
+                for to in (x for x in addition.children if x.dep_ == "prep" and x.lower_ == "to"):
+                    out += [x for x in to.children if x.dep_ == "pobj"]
+        elif c.dep_ in ("prep", "cc") and c.lower_ in ("plus",):
+            out += [x for x in c.children if x.dep_ == "pobj"]
+    return out
+
+
+def _to_participants(ctx: Context, m: Mention, sources: list[Token], targets: list[Token],
+                     victims: list[Token], kills: bool) -> list[Participant]:
     if "recip" in m.flags and len(sources) > 1 and not targets:
         sources, targets = sources[:1], sources[1:]
+    out: list[Participant] = []
     seen: set[int] = set()
     for role, heads in (("source", sources), ("target", targets), ("victims", victims)):
         for head in heads:
             head = _resolve_pronoun(ctx, m, head)
             if head is None or head.i in seen or head.pos_ not in NOUN_POS | {"ADJ"}:
                 continue
-            if _is_temporal(ctx, head):
+            if _is_temporal(ctx, head) or _is_nobody(head):
                 continue
             if head.i in ctx.place_of and role == "target" and m.type not in VIOLENT_TYPES:
                 continue
             seen.add(head.i)
             out.append(_participant(ctx, role, head, count=kills or role == "victims"))
+    return out
+
+
+def _is_nobody(head: Token) -> bool:
+    """"No group claimed the attack": a negated participant is nobody."""
+    return head.lower_ in ("nobody", "none", "noone") or any(
+        c.dep_ == "det" and c.lower_ == "no" for c in head.children)
+
+
+def _is_place(ctx: Context, t: Token) -> bool:
+    t = _lift(ctx, t)
+    ent = ctx.entity_of[t.i]
+    return t.i in ctx.place_of or (ent is not None and ent.type in ("GPE", "LOC", "FAC")) or bool(
+        _lexical_classes(t) & {"places"})
+
+
+def _lift_parent(ctx: Context, t: Token) -> Token:
+    """The noun a measure phrase starts from ("40 soldiers of the army": soldiers)."""
+    return t
+
+
+def _content_targets(ctx: Context, m: Mention) -> list[Token]:
+    """Whom a threat or demand is aimed at: the object of the act threatened ("warned it
+    would strike US warships"), the one asked to act ("demanded that the US cancel")."""
+    out: list[Token] = []
+    for c in m.contents:
+        if m.type == "REQUEST":
+            out += _syntactic_subjects(c.anchor) or _syntactic_objects(c.anchor, None)
+        else:
+            out += _syntactic_objects(c.anchor, None) + _prep_objects(c.anchor, PREP_TARGETS.get(c.type, ()))
+    return out
+
+
+def _author(ctx: Context, t: Token) -> Token:
+    """"rejected a proposal by Pakistan", "accepted Iraq's offer": the proposal's author is
+    the one the rejection or acceptance answers."""
+    if _lemma(t) not in ctx.lex.cue("speech_noun"):
+        return t
+    for c in t.children:
+        if c.dep_ == "prep" and c.lower_ in ("by", "from"):
+            obj = next((x for x in c.children if x.dep_ == "pobj"), None)
+            if obj is not None:
+                return obj
+        if c.dep_ in ("poss",) and c.pos_ != "PRON":
+            return c
+        if c.dep_ in ("amod", "compound") and ctx.entity_of[c.i] is not None and ctx.entity_of[c.i].type in ("NORP", "GPE", "ORG"):
+            return c
+    # "rejected a proposal by Pakistan" with "by Pakistan" hung on the verb
+    nxt = t.right_edge.i + 1
+    if nxt < len(t.doc) and t.doc[nxt].lower_ == "by" and t.doc[nxt].head.i == t.head.i:
+        obj = next((x for x in t.doc[nxt].children if x.dep_ == "pobj"), None)
+        if obj is not None:
+            return obj
+    return t
+
+
+def _split_parties(ctx: Context, parts: list[Participant]) -> list[Participant]:
+    """"ISWAP and Boko Haram fighters clashed", "the governments of Niger and Benin
+    agreed": one noun phrase naming two sides is two participants."""
+    sources = [p for p in parts if p.role == "source"]
+    if len(sources) != 1:
+        return parts
+    src = sources[0]
+    named: list[Entity] = []
+    phrase = [t for t in src.head.subtree if t.dep_ not in ("relcl", "acl") or t.i == src.head.i]
+    lo, hi = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
+    for ent in _entities_in(ctx, min(lo, src.start), max(hi, src.end)):
+        if ent.type in ("ORG", "GPE", "NORP", "PERSON") and all(
+                (ent.actor or ent.text) != (e.actor or e.text) for e in named):
+            named.append(ent)
+    if len(named) < 2:
+        return parts
+    out = [p for p in parts if p is not src]
+    for i, ent in enumerate(named):
+        root = ctx.doc.char_span(ent.start, ent.end, alignment_mode="expand")
+        if root is None:
+            continue
+        out.append(Participant(role="source" if i == 0 else "target", head=root.root,
+                               start=ent.start, end=ent.end, entity=ent,
+                               classes=_classes(ctx, root.root) or src.classes, named=True))
+    return out
+
+
+def _entities_in(ctx: Context, start: int, end: int) -> list[Entity]:
+    out: list[Entity] = []
+    for i in _tokens_of(ctx.doc, start, end):
+        ent = ctx.entity_of[i]
+        if ent is not None and start <= ent.start and ent.end <= end and ent not in out:
+            out.append(ent)
     return out
 
 
@@ -1154,19 +1399,48 @@ def _claimants(ctx: Context, v: Token) -> list[Token]:
 
 
 def _resolve_pronoun(ctx: Context, m: Mention, head: Token) -> Token | None:
-    """Relative and personal pronouns: "who" is the noun it modifies; "it"/"they" inside
-    what someone says is usually the one saying it."""
+    """Relative and personal pronouns: "who" is the noun it modifies; "it", "they" the
+    nearest earlier subject that fits ("Iraq said it would ...", "If Russian forces cross
+    the river, they could shell ...")."""
     if head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
         return head.head.head
     if head.lower_ in PERSONAL_PRONOUNS and head.pos_ == "PRON":
-        if m.speaker is not None and m.speaker.lower_ not in PERSONAL_PRONOUNS:
-            return m.speaker
-        gov = m.governor
-        if gov is not None:
-            subj = _first(_syntactic_subjects(gov.anchor))
-            if subj is not None and subj.lower_ not in PERSONAL_PRONOUNS:
-                return subj
+        return _antecedent(ctx, head) or head
     return head
+
+
+def _antecedent(ctx: Context, pron: Token) -> Token | None:
+    """The nearest subject before a pronoun, in its sentence or the one before, that is not
+    itself a pronoun and agrees in number ("they" plural or collective, "it" singular)."""
+    plural = pron.lower_ in ("they", "them", "their", "we", "us", "our")
+    person = pron.lower_ in ("he", "she", "him", "her", "his")
+    sent = ctx.sent_of[pron.i]
+    first = ctx.sents[max(0, sent - 1)].start
+    for i in range(pron.i - 1, first - 1, -1):
+        t = ctx.doc[i]
+        if t.dep_ not in ("nsubj", "nsubjpass") or t.pos_ == "PRON" or t.pos_ not in NOUN_POS:
+            continue
+        t = _lift(ctx, t)
+        ent = ctx.entity_of[t.i]
+        is_person = ent is not None and ent.type == "PERSON"
+        if person and not (is_person or "officials" in _classes(ctx, t) or "civilians" in _classes(ctx, t)):
+            continue
+        if not person and is_person:
+            continue
+        if plural and t.tag_ in ("NN", "NNP") and not _collective(ctx, t):
+            continue
+        if pron.lower_ in ("it", "its") and t.tag_ in ("NNS", "NNPS"):
+            continue
+        return t
+    return None
+
+
+def _collective(ctx: Context, t: Token) -> bool:
+    """Singular names of groups that English refers to as "they": armies, governments,
+    movements ("the RSF said they ...")."""
+    ent = ctx.entity_of[t.i]
+    return ent is not None and ent.type in ("ORG", "GPE", "NORP") or bool(
+        _classes(ctx, t) & (ARMED_CLASSES | {"officials", "state"}))
 
 
 def _participant(ctx: Context, role: str, head: Token, count: bool) -> Participant:
@@ -1264,6 +1538,8 @@ def _quantity(ctx: Context, head: Token) -> int | None:
         if any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children) or head.tag_ in ("NNS",):
             return q.get(head.lower_) or q.get(_lemma(head) + "s")
     if head.tag_ in ("NN", "NNP") or (ctx.entity_of[head.i] is not None and ctx.entity_of[head.i].type == "PERSON"):
+        if head.lower_ in ("himself", "herself"):
+            return 1
         if head.pos_ == "PRON" and head.lower_ not in ("he", "she", "him", "her"):
             return None
         if _lemma(head) in ("people", "family", "crowd", "group", "community", "population"):
@@ -1300,8 +1576,9 @@ def _casualties(ctx: Context, m: Mention) -> tuple[int | None, int | None]:
         known = [c for c in counts if c is not None]
         if known:
             (fatal if "kill" in m.flags else hurt).append(sum(known))
+    background = _background_tokens(ctx, m.anchor)
     for t in _clause_tokens(m.anchor if m.anchor.i != m.token.i else m.token):
-        if t.i == m.token.i:
+        if t.i == m.token.i or t.i in background:
             continue
         kind = _casualty_kind(ctx, t)
         if kind is None:
@@ -1313,10 +1590,25 @@ def _casualties(ctx: Context, m: Mention) -> tuple[int | None, int | None]:
     return (max(fatal) if fatal else None), (max(hurt) if hurt else None)
 
 
+def _background_tokens(ctx: Context, v: Token) -> set[int]:
+    """Tokens of the clauses that give an earlier event as background ("after a suspect
+    died in custody"): their dead are not this event's."""
+    out: set[int] = set()
+    for c in v.children:
+        marks = {g.lower_ for g in c.children if g.dep_ == "mark"}
+        if (c.dep_ == "advcl" and marks & {"after", "since", "before", "following"}) or (
+                c.dep_ == "prep" and c.lower_ in ("after", "since", "following", "before")):
+            out.update(x.i for x in c.subtree)
+    return out
+
+
 def _casualty_kind(ctx: Context, t: Token) -> str | None:
     lemma = _lemma(t)
-    if lemma in ("kill", "die", "dead", "death", "perish", "murder", "slay", "behead", "execute", "massacre", "fatality"):
+    if lemma in ("kill", "die", "dead", "death", "perish", "murder", "slay", "behead", "execute", "massacre", "fatality", "casualty", "bloodshed"):
         return "death"
+    if lemma == "shot" and t.pos_ == "NOUN" and (any(c.dep_ == "det" and c.lower_ == "no" for c in t.children) or (
+            t.dep_ == "pobj" and t.head.lower_ == "without")):
+        return "death"  # "with no shots fired": a bloodless event
     if lemma in ("wound", "injure", "hurt", "injury", "injured", "wounded"):
         return "injury"
     return None
@@ -1342,7 +1634,10 @@ def _casualty_count(ctx: Context, t: Token) -> int | None:
         num = [c for c in t.children if c.like_num]
         if num:
             return _number_phrase(num[0], q)
-    elif t.pos_ == "NOUN":  # "the death toll rose to 12", "12 deaths"
+    elif t.pos_ in ("NOUN", "PROPN"):  # "the death toll rose to 12", "12 deaths", "no fatalities"
+        if any(c.dep_ == "det" and c.lower_ == "no" for c in t.children) or (
+                t.dep_ == "pobj" and t.head.lower_ == "without" and _lemma(t) in ("casualty", "fatality", "death", "loss", "bloodshed")):
+            return 0
         num = [c for c in t.children if c.dep_ == "nummod"]
         if num:
             return _number_phrase(num[0], q)
@@ -1614,6 +1909,9 @@ def interval_of_value(value: str) -> tuple[dt.date, dt.date] | None:
 @dataclass(eq=False)
 class Cluster:
     mentions: list[Mention]
+    extra: list[Participant] = field(default_factory=list)  # claimants told apart
+    fatal_notes: list[int] = field(default_factory=list)  # "No fatalities were reported."
+    injury_notes: list[int] = field(default_factory=list)
 
     @property
     def primary(self) -> Mention:
@@ -1621,6 +1919,8 @@ class Cluster:
         "killed" / "wounded", the earliest among equals."""
         events = [m for m in self.mentions if m.status == "event"] or self.mentions
         named = [m for m in events if not ({"kill", "injure"} & m.flags)] or events
+        # a protest with the police response to it is the protest's event
+        named = [m for m in named if m.type == "PROTEST"] or named
         return min(named, key=lambda m: m.token.i)
 
     @property
@@ -1651,10 +1951,78 @@ def _corefer(ctx: Context, mentions: list[Mention]) -> list[Cluster]:
             else:
                 clusters.append(lc)
     for m in sorted((m for m in mentions if m.status == "background"), key=lambda m: m.token.i):
-        target = _background_home(ctx, m, clusters)
+        target = _background_home(ctx, m, clusters) or _same_sentence_home(ctx, m, clusters)
         if target is not None:
             target.mentions.append(m)
+    _casualty_notes(ctx, clusters, set(sentences))
+    _claims(ctx, clusters)
     return clusters
+
+
+def _same_sentence_home(ctx: Context, m: Mention, clusters: list[Cluster]) -> Cluster | None:
+    """"took control of Mota after clashing with the ENDF": a background clash tied to
+    the event of its own sentence is part of that event."""
+    for c in clusters:
+        for other in c.mentions:
+            if other.sent == m.sent and other.type == m.type and _linked(m, other):
+                return c
+    return None
+
+
+def _recent_violent(clusters: list[Cluster], sent: int, window: int = 2) -> Cluster | None:
+    best = None
+    for c in clusters:
+        last = max(x.sent for x in c.mentions)
+        first = min(x.sent for x in c.mentions)
+        if first <= sent and sent - last <= window and (c.type in ("ASSAULT", "PROTEST") or c.type == "RETREAT"):
+            if best is None or last >= max(x.sent for x in best.mentions):
+                best = c
+    return best
+
+
+def _casualty_notes(ctx: Context, clusters: list[Cluster], event_sents: set[int]) -> None:
+    """Sentences without an event of their own that count its dead or wounded: "No
+    fatalities were reported.", "Fatalities unknown." They belong to the event before."""
+    for i, sent in enumerate(ctx.sents):
+        if i in event_sents:
+            continue
+        target = _recent_violent(clusters, i)
+        if target is None:
+            continue
+        for t in sent:
+            kind = _casualty_kind(ctx, t)
+            if kind is None:
+                continue
+            value = _casualty_count(ctx, t)
+            if value is None:
+                continue
+            (target.fatal_notes if kind == "death" else target.injury_notes).append(value)
+
+
+def _claims(ctx: Context, clusters: list[Cluster]) -> None:
+    """"The TTP claimed responsibility": the claimant is the source of the attack claimed
+    (the one named after "for", else the latest violent event)."""
+    claim = ctx.lex.cue("claim")
+    for tok in ctx.doc:
+        if tok.pos_ != "VERB" or _lemma(tok) not in claim:
+            continue
+        obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+        if obj is None or _lemma(obj) not in ("responsibility", "credit"):
+            continue
+        claimants = [c for c in _syntactic_subjects(tok) if not _is_nobody(c)]
+        if not claimants:
+            continue
+        target = None
+        for pobj in _prep_objects(obj, ["for"]) + _prep_objects(tok, ["for"]):
+            target = next((c for c in clusters if any(m.token.i == pobj.i for m in c.mentions)), None)
+            if target is not None:
+                break
+        if target is None:
+            target = _recent_violent(clusters, ctx.sent_of[tok.i])
+        if target is None:
+            continue
+        for head in claimants:
+            target.extra.append(_participant(ctx, "source", head, count=False))
 
 
 def _linked(a: Mention, b: Mention) -> bool:
@@ -1672,6 +2040,14 @@ def _linked(a: Mention, b: Mention) -> bool:
 def _same_sentence_cluster(ctx: Context, m: Mention, clusters: list[Cluster]) -> Cluster | None:
     for c in clusters:
         for other in c.mentions:
+            if other.type == m.type and m.anchor.dep_ == "conj" and m.anchor.head.i == other.anchor.i and not (
+                    m.sources() and other.sources() and not _share_participant(ctx, m.sources(), other.sources())):
+                return c  # "a mob attacked and burned a police station"
+            if _protest_response(m, other) and (_linked(m, other) or m.anchor.dep_ == "conj"):
+                return c
+            if other.type == m.type and m.type in ("PROTEST",) and m.sources() and other.sources() and _share_participant(
+                    ctx, m.sources(), other.sources()):
+                return c  # "demonstrators blocked the road ...; they threw stones at police"
             if other.type != m.type and not _protest_response(m, other):
                 continue
             if _linked(m, other):
@@ -1689,7 +2065,11 @@ def _protest_response(a: Mention, b: Mention) -> bool:
     if "PROTEST" not in types or not types & {"COERCE", "ASSAULT"}:
         return False
     responder = a if a.type != "PROTEST" else b
-    return any("protesters" in p.classes for p in responder.others()) or responder.mode == "crowd-control" or responder.weapon_mode == "crowd-control"
+    if any(p.classes & {"protesters", "rioters"} for p in responder.others()):
+        return True
+    if responder.mode == "crowd-control" or responder.weapon_mode == "crowd-control":
+        return True
+    return responder.type == "COERCE" and any(p.classes & {"police", "state_forces"} for p in responder.sources())
 
 
 def _earlier_cluster(ctx: Context, lc: Cluster, clusters: list[Cluster]) -> Cluster | None:
@@ -1710,7 +2090,7 @@ def _earlier_cluster(ctx: Context, lc: Cluster, clusters: list[Cluster]) -> Clus
         if distance > 6:
             break
         p = c.primary
-        response = _protest_response(m, p) and distance <= 2
+        response = any(_protest_response(x, p) for x in lc.mentions) and distance <= 2
         if c.type != m.type and not response:
             continue
         if (p.modality in REALISED) != (m.modality in REALISED):
@@ -1762,6 +2142,7 @@ def _background_home(ctx: Context, m: Mention, clusters: list[Cluster]) -> Clust
 
 def _participant_keys(ctx: Context, p: Participant) -> set[str]:
     keys = {f"lemma:{_lemma(p.head)}"} if p.head.pos_ in ("PROPN",) or p.entity is not None else set()
+    keys.add(f"token:{p.head.i}")
     if p.entity is not None:
         if p.entity.actor:
             keys.add(f"actor:{p.entity.actor}")
@@ -1770,7 +2151,7 @@ def _participant_keys(ctx: Context, p: Participant) -> set[str]:
             if word[:1].isupper() and word.lower() not in ("the",):
                 keys.add(f"word:{word.lower()}")
     text = ctx.article.text[p.start:p.end]
-    for word in re.findall(r"[A-Z][\w-]+", text):
+    for word in re.findall(r"[A-Z][\w]+", text):  # "US-led coalition" shares "US"
         if word.lower() not in ("the", "a", "an"):
             keys.add(f"word:{word.lower()}")
     return keys
@@ -1820,15 +2201,17 @@ def _event(ctx: Context, cluster: Cluster) -> Event:
     p = cluster.primary
     mentions = sorted(cluster.mentions, key=lambda m: m.token.i)
     mode = _cluster_mode(ctx, cluster)
-    actors = _event_actors(ctx, mentions, p)
+    actors = _event_actors(ctx, mentions, p, cluster.extra)
     place = _event_place(cluster)
     time, time_ids = _event_time(cluster)
-    fatalities = _cluster_count([m.fatalities for m in mentions])
-    injuries = _cluster_count([m.injuries for m in mentions])
+    fatalities = _cluster_count([m.fatalities for m in mentions] + cluster.fatal_notes)
+    injuries = _cluster_count([m.injuries for m in mentions] + cluster.injury_notes)
+    if fatalities is None and injuries:
+        fatalities = 0  # ACLED: a report of the wounded only is a report of no deaths
     modality = p.modality
     statement = p.statement or next((m.statement for m in mentions if m.statement), None)
     evidence = sorted({(ctx.sents[m.sent].start_char, ctx.sents[m.sent].end_char) for m in mentions})
-    acled = _acled(ctx, cluster, mode, modality, fatalities, injuries) if modality in REALISED or "foiled" in p.flags else None
+    acled = _acled(ctx, cluster, mode, modality, fatalities, injuries)
     return Event(
         id="",
         type=p.type,
@@ -1872,13 +2255,15 @@ def _cluster_count(values: list[int | None]) -> int | None:
     return max(known) if known else None
 
 
-def _event_actors(ctx: Context, mentions: list[Mention], primary: Mention) -> list[EventActor]:
+def _event_actors(ctx: Context, mentions: list[Mention], primary: Mention,
+                  extra: list[Participant]) -> list[EventActor]:
     out: list[EventActor] = []
     seen: set[tuple] = set()
     ordered = [primary, *(m for m in mentions if m is not primary)]
     sources_known = bool(primary.sources())
-    for m in ordered:
-        for part in m.participants:
+    groups = [(m, m.participants) for m in ordered] + [(primary, extra)]
+    for m, parts in groups:
+        for part in parts:
             role = part.role
             if m is not primary and role == "source" and sources_known and m.type != primary.type:
                 role = "target"
@@ -1941,9 +2326,18 @@ def _acled_facts(ctx: Context, cluster: Cluster, fatalities: int | None, injurie
     """The conditions of acled.tsv that hold for this event."""
     facts: set[str] = set()
     flags = set().union(*(m.flags for m in cluster.mentions))
-    parts = [p for m in cluster.mentions for p in m.participants]
+    parts = [p for m in cluster.mentions for p in m.participants] + cluster.extra
     sources = [p for p in parts if p.role == "source"]
     others = [p for p in parts if p.role != "source"]
+    if "base" in flags:
+        facts.add("base")
+    if cluster.type == "AGREE" and (len({(p.entity.actor if p.entity else None) or p.head.i for p in parts if p.role in ("source", "target")}) >= 2):
+        facts.add("bilateral")
+    if "crowd_violence" in flags and not any(p.classes & {"protesters", "rioters"} for p in sources):
+        facts.add("mob_source")
+    text = " ".join(ctx.sents[i].text.lower() for i in sorted({m.sent for m in cluster.mentions}))
+    if any(re.search(rf"\b{re.escape(cue)}\b", text) for cue in ctx.lex.cue("nonviolent")):
+        facts.add("nonviolent")
     if "foiled" in flags:
         facts.add("foiled")
     if "territory" in flags:
