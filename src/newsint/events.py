@@ -558,7 +558,7 @@ def _syntactic_subjects(v: Token) -> list[Token]:
 
 
 def _noun_subjects(n: Token) -> list[Token]:
-    out = []
+    out = _adjacent_by(n)
     for c in n.children:
         if c.dep_ == "poss" and c.lower_ not in PERSONAL_PRONOUNS:
             out.append(c)
@@ -567,6 +567,16 @@ def _noun_subjects(n: Token) -> list[Token]:
         elif c.dep_ == "prep" and c.lower_ == "between":
             out.extend(x for p in c.children if p.dep_ == "pobj" for x in _conjuncts(p))
     return out
+
+
+def _adjacent_by(n: Token) -> list[Token]:
+    """"broke up a march by doctors" with "by doctors" hung on the verb: a "by" phrase
+    right after an object noun names the noun's doer."""
+    nxt = n.right_edge.i + 1
+    doc = n.doc
+    if n.dep_ in ("dobj", "pobj") and nxt < len(doc) and doc[nxt].lower_ == "by" and doc[nxt].head.i == n.head.i:
+        return [x for p in doc[nxt].children if p.dep_ == "pobj" for x in _conjuncts(p)]
+    return []
 
 
 def _syntactic_objects(v: Token, entry: Trigger | None) -> list[Token]:
@@ -926,6 +936,10 @@ def _first(items: list[Token]) -> Token | None:
 def _negated(m: Mention) -> bool:
     if m.anchor.dep_ == "xcomp" and m.anchor.head.lemma_.lower() == "fail":
         return True
+    for c in m.anchor.children:  # "no protesters were arrested", "arrested nobody"
+        if c.dep_ in ("nsubjpass", "dobj", "nsubj") and (c.lower_ in ("nobody", "none", "noone") or any(
+                d.dep_ == "det" and d.lower_ == "no" for d in c.children)):
+            return True
     for t in (m.anchor, m.token):
         for c in t.children:
             if c.dep_ == "neg":
@@ -1230,6 +1244,10 @@ def _participants(ctx: Context, m: Mention) -> list[Participant]:
         sources, targets = receiving, movers + former
     if m.type in ("THREATEN", "REQUEST") and not targets:
         targets = _content_targets(ctx, m)
+    if not sources and m.type == "COERCE" and _is_passive(v) and m.speaker is not None and (
+            _classes(ctx, m.speaker) & {"police", "state_forces"}):
+        # "Police said no protesters were arrested": forces speaking of their own acts
+        sources = [m.speaker]
     if m.type in ("REJECT", "AGREE", "ACCUSE", "SUPPORT"):
         targets = [_author(ctx, t) for t in targets]
     out = _to_participants(ctx, m, sources, targets, victims, kills)
@@ -1238,8 +1256,15 @@ def _participants(ctx: Context, m: Mention) -> list[Participant]:
     return out
 
 
+def _owned(ctx: Context, head: Token) -> bool:
+    """A weapon named with its owner: "a Russian missile", "US Predator attacks"."""
+    return any(ctx.entity_of[t.i] is not None for t in head.subtree if t.i < head.i)
+
+
 def _is_weapon(ctx: Context, t: Token) -> bool:
     t = _lift(ctx, t)
+    if _lexical_classes(t) & ACTOR_LIKE_CLASSES or ctx.entity_of[t.i] is not None:
+        return False  # "suicide bomber", "gunman": people, not weapons
     return "weapons" in _lexical_classes(t) or _lemma(t) in ctx.lex.modes or _compound_lemma(t) in ctx.lex.modes
 
 
@@ -1258,6 +1283,15 @@ def _additional_victims(v: Token) -> list[Token]:
 
 def _to_participants(ctx: Context, m: Mention, sources: list[Token], targets: list[Token],
                      victims: list[Token], kills: bool) -> list[Participant]:
+    def usable(head: Token, role: str) -> bool:
+        return not (_is_temporal(ctx, head) or (role == "source" and _is_nobody(head)) or (
+            m.type in VIOLENT_TYPES and role == "source" and _is_weapon(ctx, head) and not _owned(ctx, head)))
+
+    # "killed by stray bullets": a weapon is no participant; "a Russian missile", "US
+    # Predator attacks" still name who fired them
+
+    sources = [h for h in sources if usable(h, "source")]
+    targets = [h for h in targets if usable(h, "target")]
     if "recip" in m.flags and len(sources) > 1 and not targets:
         sources, targets = sources[:1], sources[1:]
     out: list[Participant] = []
@@ -1267,7 +1301,7 @@ def _to_participants(ctx: Context, m: Mention, sources: list[Token], targets: li
             head = _resolve_pronoun(ctx, m, head)
             if head is None or head.i in seen or head.pos_ not in NOUN_POS | {"ADJ"}:
                 continue
-            if _is_temporal(ctx, head) or _is_nobody(head):
+            if _is_temporal(ctx, head) or (role == "source" and _is_nobody(head)):
                 continue
             if head.i in ctx.place_of and role == "target" and m.type not in VIOLENT_TYPES:
                 continue
@@ -1445,6 +1479,12 @@ def _collective(ctx: Context, t: Token) -> bool:
 
 def _participant(ctx: Context, role: str, head: Token, count: bool) -> Participant:
     start, end = _np_span(head)
+    # never cut a name in two: "supporters of the Forces Vives [de Guinée]"
+    for i in (start, end):
+        ent = ctx.entity_of[i]
+        if ent is not None:
+            for j in _tokens_of(ctx.doc, ent.start, ent.end):
+                start, end = min(start, j), max(end, j)
     entity = _entity_for(ctx, head, start, end)
     lifted = _lift(ctx, head)
     part = Participant(role=role, head=head, start=ctx.doc[start].idx,
@@ -1526,6 +1566,8 @@ def _quantity(ctx: Context, head: Token) -> int | None:
     """How many people a noun phrase counts, as ACLED would code it: "two soldiers" 2,
     "at least 25 people" 25, "dozens of civilians" 12, "a soldier" 1, "civilians" unknown."""
     q = ctx.lex.quantities
+    if head.lower_ in ("himself", "herself"):  # "killing 6 police officers and himself"
+        return 1
     if head.pos_ == "NUM" or head.like_num:
         return _number_phrase(head, q)
     for c in head.children:
@@ -1538,8 +1580,6 @@ def _quantity(ctx: Context, head: Token) -> int | None:
         if any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children) or head.tag_ in ("NNS",):
             return q.get(head.lower_) or q.get(_lemma(head) + "s")
     if head.tag_ in ("NN", "NNP") or (ctx.entity_of[head.i] is not None and ctx.entity_of[head.i].type == "PERSON"):
-        if head.lower_ in ("himself", "herself"):
-            return 1
         if head.pos_ == "PRON" and head.lower_ not in ("he", "she", "him", "her"):
             return None
         if _lemma(head) in ("people", "family", "crowd", "group", "community", "population"):
@@ -1567,7 +1607,7 @@ def _casualties(ctx: Context, m: Mention) -> tuple[int | None, int | None]:
     """Fatalities and injuries that this mention reports: its own victims when it kills or
     wounds ("killed two soldiers"), or the death and injury words in its clause ("killing
     at least 156 people", "five dead", "no one was hurt")."""
-    if m.type not in VIOLENT_TYPES and m.type != "PROTEST" and m.type != "COERCE":
+    if m.type not in VIOLENT_TYPES and m.type not in ("PROTEST", "COERCE", "RETREAT", "MOBILIZE"):
         return None, None
     fatal: list[int] = []
     hurt: list[int] = []
@@ -1738,7 +1778,8 @@ def _modality(ctx: Context, m: Mention) -> None:
         if _future_time(ctx, m):
             m.modality = "forecast"
             return
-    if statement is not None or "reported_by_verb" in m.flags or _reported_in_sentence(ctx, m):
+    claimed = m.anchor.i != m.token.i and _lemma(m.anchor) in lex.cue("claim") and m.anchor.pos_ == "VERB"
+    if statement is not None or "reported_by_verb" in m.flags or claimed or _reported_in_sentence(ctx, m):
         m.modality = "reported"
         return
     m.modality = "asserted"
@@ -1787,6 +1828,10 @@ def _reported_in_sentence(ctx: Context, m: Mention) -> bool:
     root = sent.root
     if root.pos_ == "VERB" and _lemma(root) in report and root.i != m.anchor.i:
         return True
+    for t in root.children:  # "US aircraft struck ..., the group's television said"
+        if t.pos_ == "VERB" and t.dep_ in ("parataxis", "ccomp", "conj", "advcl") and _lemma(t) in report and t.i != m.anchor.i:
+            if any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+                return True
     for t in sent:
         if t.lower_ in according or _lemma(t) in according:
             return True
@@ -1981,15 +2026,27 @@ def _recent_violent(clusters: list[Cluster], sent: int, window: int = 2) -> Clus
 
 
 def _casualty_notes(ctx: Context, clusters: list[Cluster], event_sents: set[int]) -> None:
-    """Sentences without an event of their own that count its dead or wounded: "No
-    fatalities were reported.", "Fatalities unknown." They belong to the event before."""
+    """Casualty words no event mention covers: sentences without an event of their own
+    ("No fatalities were reported.") belong to the event before; loose words in a
+    sentence with one event ("..., with no shots fired") belong to that event."""
     for i, sent in enumerate(ctx.sents):
+        covered: set[int] = set()
         if i in event_sents:
-            continue
-        target = _recent_violent(clusters, i)
+            here = [c for c in clusters if any(m.sent == i and m.status == "event" for m in c.mentions)]
+            if len(here) != 1:
+                continue
+            target = here[0]
+            for m in target.mentions:
+                if m.sent == i:
+                    covered.update(t.i for t in _clause_tokens(m.anchor))
+                    covered.update(t.i for t in _clause_tokens(m.token))
+        else:
+            target = _recent_violent(clusters, i)
         if target is None:
             continue
         for t in sent:
+            if t.i in covered:
+                continue
             kind = _casualty_kind(ctx, t)
             if kind is None:
                 continue
@@ -2091,7 +2148,8 @@ def _earlier_cluster(ctx: Context, lc: Cluster, clusters: list[Cluster]) -> Clus
             break
         p = c.primary
         response = any(_protest_response(x, p) for x in lc.mentions) and distance <= 2
-        if c.type != m.type and not response:
+        casualty_riot = casualty_only and c.type == "PROTEST" and distance <= 2
+        if c.type != m.type and not response and not casualty_riot:
             continue
         if (p.modality in REALISED) != (m.modality in REALISED):
             continue
@@ -2107,6 +2165,8 @@ def _earlier_cluster(ctx: Context, lc: Cluster, clusters: list[Cluster]) -> Clus
         if anaphoric and distance <= 3:
             return c
         if casualty_only and distance <= 2:
+            return c
+        if casualty_only and distance <= 2 and c.type == "PROTEST":
             return c
         if shared and (not m.plural or p.plural):
             return c
@@ -2335,8 +2395,8 @@ def _acled_facts(ctx: Context, cluster: Cluster, fatalities: int | None, injurie
         facts.add("bilateral")
     if "crowd_violence" in flags and not any(p.classes & {"protesters", "rioters"} for p in sources):
         facts.add("mob_source")
-    text = " ".join(ctx.sents[i].text.lower() for i in sorted({m.sent for m in cluster.mentions}))
-    if any(re.search(rf"\b{re.escape(cue)}\b", text) for cue in ctx.lex.cue("nonviolent")):
+    lemmas = " ".join(_lemma(t) for i in sorted({m.sent for m in cluster.mentions}) for t in ctx.sents[i])
+    if any(re.search(rf"\b{re.escape(cue)}\b", lemmas) for cue in ctx.lex.cue("nonviolent")):
         facts.add("nonviolent")
     if "foiled" in flags:
         facts.add("foiled")
