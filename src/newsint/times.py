@@ -27,6 +27,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Token
 
 from newsint.data import data_path
@@ -93,22 +94,37 @@ class Rule:
     not_after: re.Pattern[str] | None = None
     tags: frozenset[str] = frozenset()
     deps: frozenset[str] = frozenset()
+    case_sensitive: bool = False
+    triggers: tuple[str, ...] = ()
 
 
 _RULE_KEYS = {"name", "type", "kind", "pattern", "case", "before", "not_before", "after",
-              "not_after", "tags", "deps"}
+              "not_after", "tags", "deps", "trigger"}
+
+
+@lru_cache(maxsize=1)
+def _rules_file() -> dict[str, Any]:
+    with open(data_path("times/rules.toml"), "rb") as f:
+        return tomllib.load(f)
+
+
+@lru_cache(maxsize=1)
+def triggers() -> dict[str, re.Pattern[str]]:
+    """The trigger classes of rules.toml: words one of which a rule's match contains."""
+    raw = _rules_file()
+    macros, words = raw.get("macros", {}), lexicon()
+    return {name: re.compile(_expand(body, macros, words))
+            for name, body in raw.get("triggers", {}).items()}
 
 
 @lru_cache(maxsize=1)
 def rules() -> tuple[Rule, ...]:
     """The rules of `data/times/rules.toml`, compiled, in file order (their priority)."""
-    with open(data_path("times/rules.toml"), "rb") as f:
-        raw = tomllib.load(f)
+    raw = _rules_file()
     words = lexicon()
     macros = raw.get("macros", {})
     compiled = []
     for i, spec in enumerate(raw["rule"]):
-        flags = 0 if spec.get("case") else re.IGNORECASE
 
         def regex(key: str, wrap: bool = False) -> re.Pattern[str] | None:
             if key not in spec:
@@ -116,7 +132,9 @@ def rules() -> tuple[Rule, ...]:
             body = _expand(spec[key], macros, words)
             if wrap:  # whole words only
                 body = r"(?<![\w])(?:" + body + r")(?![\w])"
-            return re.compile(body, flags | re.IGNORECASE * (key != "pattern"))
+            # Patterns run on lower-cased text (faster than IGNORECASE); context checks
+            # run on the text itself.
+            return re.compile(body, re.IGNORECASE if key != "pattern" else 0)
 
         pattern = regex("pattern", wrap=True)
         assert pattern is not None, spec["name"]
@@ -134,6 +152,9 @@ def rules() -> tuple[Rule, ...]:
                 not_after=regex("not_after"),
                 tags=frozenset(spec.get("tags", ())),
                 deps=frozenset(spec.get("deps", ())),
+                case_sensitive=bool(spec.get("case")),
+                triggers=tuple([spec["trigger"]] if isinstance(spec.get("trigger"), str)
+                               else spec.get("trigger", ())),
             )
         )
     return tuple(compiled)
@@ -672,8 +693,10 @@ def _rel_of(phrase: str | None) -> int | None:
     return lexicon()["relative"].get(key)
 
 
-def _groups(m: re.Match[str]) -> dict[str, str]:
-    return {k: v for k, v in m.groupdict().items() if v is not None}
+def _groups(m: re.Match[str], text: str) -> dict[str, str]:
+    """The named groups that took part in a match, as written in `text` (the match may
+    have run on a lower-cased copy)."""
+    return {k: text[m.start(k) : m.end(k)] for k, v in m.groupdict().items() if v is not None}
 
 
 Normaliser = Callable[[dict[str, str], Rule, _Context, int, int], "_Found | None"]
@@ -1278,14 +1301,15 @@ def _acceptable(rule: Rule, m: re.Match[str], ctx: _Context) -> bool:
         return False
     if rule.not_after is not None and rule.not_after.match(text, e):
         return False
-    month = m.groupdict().get("month")
-    if month and _normal_words(month) in lexicon()["month_ambiguous"] and not month[0].isupper():
+    groups = m.groupdict()
+    if groups.get("month") and _normal_words(groups["month"]) in lexicon()["month_ambiguous"] \
+            and not text[m.start("month")].isupper():
         return False
-    weekday = m.groupdict().get("weekday")
-    if weekday and _AMBIGUOUS_ABBREVIATIONS.fullmatch(weekday) and not weekday[0].isupper():
+    if groups.get("weekday") and _AMBIGUOUS_ABBREVIATIONS.fullmatch(groups["weekday"]) \
+            and not text[m.start("weekday")].isupper():
         return False
-    holiday = m.groupdict().get("holiday")
-    if holiday and rule.params.get("capitalised") and not holiday[0].isupper():
+    if groups.get("holiday") and rule.params.get("capitalised") \
+            and not text[m.start("holiday")].isupper():
         return False
     if (rule.tags or rule.deps) and ctx.doc is not None:
         last = ctx.token_at(e - 1)
@@ -1298,14 +1322,63 @@ def _acceptable(rule: Rule, m: re.Match[str], ctx: _Context) -> bool:
     return True
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+# How far a match may reach before and after its trigger word (characters); a window
+# ends at white space so no word is cut in two.
+_REACH_BEFORE, _REACH_AFTER = 90, 90
+_SPACE = re.compile(r"\s")
+
+
+def _windows(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    """The stretches of `text` within reach of a match of `pattern`, merged."""
+    out: list[tuple[int, int]] = []
+    n = len(text)
+    for m in pattern.finditer(text):
+        begin = max(0, m.start() - _REACH_BEFORE)
+        if out and begin <= out[-1][1]:
+            if m.end() + _REACH_AFTER <= out[-1][1]:
+                continue
+            begin = out.pop()[0]
+        space = _SPACE.search(text, min(n, m.end() + _REACH_AFTER))
+        out.append((begin, space.start() if space else n))
+    return out
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for begin, end in sorted(spans):
+        if out and begin <= out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((begin, end))
+    return out
+
+
 def find_candidates(ctx: _Context) -> list[Candidate]:
     """Every rule match that passes its context checks, overlaps resolved: the longest
-    match wins, then the earlier rule; the result is in text order."""
+    match wins, then the earlier rule; the result is in text order. A rule runs only
+    within reach of its trigger words."""
     found: list[Candidate] = []
+    folded = ctx.text.translate(_ASCII_LOWER)  # same length, so offsets carry over
+    whole = [(0, len(folded))]
+    classes = triggers()
+    windows: dict[tuple[str, ...], list[tuple[int, int]]] = {}
     for rule in rules():
-        for m in rule.regex.finditer(ctx.text):
-            if m.end() > m.start() and _acceptable(rule, m, ctx):
-                found.append(Candidate(m.start(), m.end(), rule, _groups(m)))
+        if rule.triggers and not rule.case_sensitive:
+            spans = windows.get(rule.triggers)
+            if spans is None:
+                for name in rule.triggers:
+                    if (name,) not in windows:
+                        windows[(name,)] = _windows(folded, classes[name])
+                spans = _merge([w for name in rule.triggers for w in windows[(name,)]])
+                windows[rule.triggers] = spans
+        else:
+            spans = whole
+        subject = ctx.text if rule.case_sensitive else folded
+        for begin, end in spans:
+            for m in rule.regex.finditer(subject, begin, end):
+                if m.end() > m.start() and _acceptable(rule, m, ctx):
+                    found.append(Candidate(m.start(), m.end(), rule, _groups(m, ctx.text)))
     found.sort(key=lambda c: (c.start - c.end, c.rule.index, c.start))
     taken = bytearray(len(ctx.text))
     kept = []
@@ -1363,7 +1436,7 @@ _REMEMBERED = {"calendar", "deictic", "clock", "anaphoric", "anaphoric_part", "o
 
 def find_times(text: str, doc: Doc | None, published: str | None) -> list[_Found]:
     """The temporal expressions of `text`, normalised against `published` (YYYY-MM-DD)."""
-    token_starts = [t.idx for t in doc] if doc is not None else []
+    token_starts = doc.to_array(IDX).tolist() if doc is not None and len(doc) else []
     ctx = _Context(text=text, doc=doc, dct=_parse_published(published), token_starts=token_starts)
     found: list[_Found] = []
     for cand in find_candidates(ctx):
