@@ -93,13 +93,14 @@ class Rule:
     after: re.Pattern[str] | None = None
     not_after: re.Pattern[str] | None = None
     tags: frozenset[str] = frozenset()
+    not_tags: frozenset[str] = frozenset()
     deps: frozenset[str] = frozenset()
     case_sensitive: bool = False
     triggers: tuple[str, ...] = ()
 
 
 _RULE_KEYS = {"name", "type", "kind", "pattern", "case", "before", "not_before", "after",
-              "not_after", "tags", "deps", "trigger"}
+              "not_after", "tags", "not_tags", "deps", "trigger"}
 
 
 @lru_cache(maxsize=1)
@@ -151,6 +152,7 @@ def rules() -> tuple[Rule, ...]:
                 after=regex("after"),
                 not_after=regex("not_after"),
                 tags=frozenset(spec.get("tags", ())),
+                not_tags=frozenset(spec.get("not_tags", ())),
                 deps=frozenset(spec.get("deps", ())),
                 case_sensitive=bool(spec.get("case")),
                 triggers=tuple([spec["trigger"]] if isinstance(spec.get("trigger"), str)
@@ -720,6 +722,8 @@ def _norm_calendar(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int)
     type_ = rule.type
 
     def tense() -> str | None:
+        if prospective_before(ctx.text, s):
+            return FUTURE
         return ctx.tense(s, e)
 
     def done(point: Point) -> _Found:
@@ -872,10 +876,32 @@ def _plausible_year(ctx: _Context, s: int, e: int, year: int) -> bool:
     tok = ctx.token_at(s)
     if tok is None:
         return True
-    if tok.dep_ == "nummod" and tok.head.i > tok.i and tok.head.tag_ in ("NNS", "NNPS") \
-            and tok.head.lemma_.lower() not in _TEMPORAL_NOUNS:
+    # "2000 troops" counts; "the 2000 Olympics" and "1990 earnings" are years. A round
+    # number with no determiner before it, counting a plural noun, is a count.
+    counts = (tok.dep_ == "nummod" and tok.head.i > tok.i and tok.head.tag_ in ("NNS", "NNPS")
+              and tok.head.lemma_.lower() not in _TEMPORAL_NOUNS)
+    determined = tok.i > 0 and tok.nbor(-1).tag_ in ("DT", "PRP$", "POS")
+    if counts and year % 100 == 0 and not determined:
         return False
     return True
+
+
+def prospective_before(text: str, start: int) -> bool:
+    """Whether a word that looks ahead ("payable", "effective", "starting") comes just
+    before the expression at `start`."""
+    before = _normal_words(text[max(0, start - 24) : start])
+    return any(before.endswith(word) and (len(before) == len(word) or before[-len(word) - 1] == " ")
+               for word in lexicon()["prospective_signal"])
+
+
+def _norm_year_end(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
+    """"by year-end": the last day of this year; "since year-end": of the last one."""
+    if ctx.dct is None:
+        return _Found(s, e, rule.type, "XXXX-12-31")
+    year = ctx.dct.year
+    if ctx.dct.month < 12 and (signal_before(ctx.text, s) == "since" or ctx.tense(s, e) == PAST):
+        year -= 1
+    return _Found(s, e, rule.type, f"{year:04d}-12-31", "APPROX" if "approx" in g else None)
 
 
 def _norm_deictic(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
@@ -960,6 +986,8 @@ def _norm_clock(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int) ->
                                                           "roughly") else None
     if approx and mod is None:
         mod = "BEFORE" if "before" in approx.lower() else "AFTER"
+    if _normal_words(g.get("timezone", "")) in ("utc", "gmt"):
+        clock += "Z"  # ISO 8601 marks UTC; other zones stay local time
     day = ctx.dct.isoformat() if ctx.dct else "XXXX-XX-XX"
     return _Found(s, e, "TIME", f"{day}T{clock}", mod, extra={"clock": clock})
 
@@ -981,6 +1009,8 @@ def _norm_relative_unit(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e:
         value = {-1: "PAST_REF", 0: "PRESENT_REF", 1: "FUTURE_REF"}[rel]
         return _Found(s, e, rule.type, value, mod)
     gran = _UNIT_GRAN.get(unit, "D")
+    if rule.params.get("results_year") and ctx.dct.month <= 2 and ctx.tense(s, e) == PAST:
+        rel = -1
     if unit == "WE":
         saturday = ctx.dct + timedelta(days=5 - ctx.dct.weekday())
         if rel == -1:
@@ -1004,20 +1034,21 @@ def _norm_weekend(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int) 
     return _Found(s, e, rule.type, point_at(saturday, "WE").value())
 
 
-def _recent_period(ctx: _Context, s: int) -> Point | None:
-    """The reporting period (a quarter, half or month) the text named last, if it did so
-    within the last few sentences: the period that "a year ago" and "the quarter" mean."""
+def _recent_period(ctx: _Context, s: int, grans: tuple[str, ...] = ("Q", "H")) -> Point | None:
+    """The reporting period (a quarter or half; with `grans`, a month too) the text named
+    last, if it did so within the last few sentences: the period "a year ago" and "the
+    quarter" mean in a report of results."""
     if ctx.period is None:
         return None
     point, where = ctx.period
-    return point if s - where <= 1500 else None
+    return point if s - where <= 1500 and point.gran in grans else None
 
 
 def _norm_period_anaphor(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
     """"the quarter", "the latest period", "the year-earlier quarter": the reporting period
     named last (else the last full quarter before publication), moved by `shift` years."""
     shift = int(rule.params.get("shift", 0))
-    period = _recent_period(ctx, s)
+    period = _recent_period(ctx, s, ("Q", "H", "M") if rule.params.get("any_period") else ("Q", "H"))
     if "year" in g:  # "the 1988 quarter": the period named last, in that year
         year = parse_year(g["year"])
         if year is None:
@@ -1029,7 +1060,7 @@ def _norm_period_anaphor(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e
         if period is not None and period.gran in ("Q", "H"):
             return _Found(s, e, rule.type, replace(period, year=year).value())
         return _Found(s, e, rule.type, Point("Y", year).value())
-    if period is None or period.gran not in ("Q", "H"):
+    if period is None:
         if ctx.dct is None:
             return None
         words = _normal_words(ctx.text[s:e])
@@ -1059,7 +1090,10 @@ def _norm_period_ending(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e:
     if closing is None:
         return None
     gran = "H" if _normal_words(g["unit"]) == "half" else "Q"
-    return _Found(s, e, rule.type, point_at(closing, gran).value())
+    # A fiscal quarter ending July 31 runs May to July: name the calendar quarter that
+    # holds most of it, the one of its middle.
+    middle = closing - timedelta(days=45 if gran == "Q" else 91)
+    return _Found(s, e, rule.type, point_at(middle, gran).value())
 
 
 def _norm_offset(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
@@ -1067,7 +1101,7 @@ def _norm_offset(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int) -
     Ago and from-now count from publication; earlier, later, before and after from the last
     date the text named. A year before or after a named reporting period keeps that period
     ("profit rose from a year earlier": the same quarter a year before)."""
-    quantity = parse_number(g["quantity"])
+    quantity = rule.params.get("quantity_value") or parse_number(g["quantity"])
     unit = _unit_letter(g["unit"])
     direction = lexicon()["offset_direction"].get(_normal_words(g["direction"]), 0)
     if quantity is None or unit is None or not direction:
@@ -1180,6 +1214,9 @@ def _norm_duration(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int)
     unit = _unit_letter(g["unit"])
     if unit is None or unit == "WE":
         return None
+    if unit == "TS" and _normal_words(g.get("quantity", "")) in ("a", "the") \
+            and re.match(r"\s+[a-z]", ctx.text[e : e + 3]):
+        return None  # "a second consecutive day": the ordinal
     if "quantity_value" in rule.params:
         quantity: float | str | None = rule.params["quantity_value"]
     else:
@@ -1264,6 +1301,7 @@ NORMALISERS: dict[str, Normaliser] = {
     "weekend": _norm_weekend,
     "period_anaphor": _norm_period_anaphor,
     "period_ending": _norm_period_ending,
+    "year_end": _norm_year_end,
     "offset": _norm_offset,
     "anaphoric": _norm_anaphoric,
     "vague": _norm_vague,
@@ -1311,11 +1349,13 @@ def _acceptable(rule: Rule, m: re.Match[str], ctx: _Context) -> bool:
     if groups.get("holiday") and rule.params.get("capitalised") \
             and not text[m.start("holiday")].isupper():
         return False
-    if (rule.tags or rule.deps) and ctx.doc is not None:
+    if (rule.tags or rule.not_tags or rule.deps) and ctx.doc is not None:
         last = ctx.token_at(e - 1)
         if last is None:
             return False
         if rule.tags and last.tag_ not in rule.tags:
+            return False
+        if last.tag_ in rule.not_tags:
             return False
         if rule.deps and last.dep_ not in rule.deps:
             return False
@@ -1431,7 +1471,9 @@ def _parse_published(published: str | None) -> date | None:
         return None
 
 
-_REMEMBERED = {"calendar", "deictic", "clock", "anaphoric", "anaphoric_part", "offset"}
+# Kinds whose values become the reference for "the next day", "that morning": dates the
+# text names, not ones it counts from the reference itself.
+_REMEMBERED = {"calendar", "deictic", "clock", "anaphoric", "anaphoric_part"}
 
 
 def find_times(text: str, doc: Doc | None, published: str | None) -> list[_Found]:
@@ -1450,8 +1492,7 @@ def find_times(text: str, doc: Doc | None, published: str | None) -> list[_Found
             if cand.rule.kind in _REMEMBERED:
                 ctx.reference = point
             # Reporting periods the text names itself, not ones it derives ("year-ago").
-            if point.gran in ("Q", "H") and (cand.rule.kind in ("calendar", "period_ending")
-                                             or cand.rule.params.get("shift") == 0):
+            if point.gran in ("Q", "H", "M") and cand.rule.kind in ("calendar", "period_ending"):
                 ctx.period = (point, cand.start)
     return _join_clock_and_day(found, text)
 
