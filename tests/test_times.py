@@ -266,6 +266,27 @@ def test_the_next_day_counts_from_the_date_named_last() -> None:
     assert the(text, "The next day")["value"] == "2020-03-04"
 
 
+def test_fiscal_quarter_named_by_its_last_day() -> None:
+    # A quarter ended July 31 runs May to July: mostly the second calendar quarter.
+    text = "In the quarter ended July 31, the retailer lost $2 million."
+    assert the(text, "the quarter")["value"] == "2021-Q2"
+
+
+def test_words_that_look_ahead() -> None:
+    # Past-tense verb, but the dividend is payable on a coming day.
+    text = "The board declared a dividend, payable Dec. 15 to holders of record."
+    assert the(text, "Dec. 15")["value"] == "2021-12-15"
+    assert the("The merger closes by year-end.", "year-end")["value"] == "2021-12-31"
+    assert the("Shares have fallen 8% since year-end.", "year-end")["value"] == "2020-12-31"
+
+
+def test_titles_are_not_times() -> None:
+    text = "The minister spoke on ABC's This Week and later on 60 Minutes about the war."
+    assert not [t for t in times_of(text) if t["text"] in ("This Week", "60 Minutes")]
+    # Sentence-initial capitals are ordinary.
+    assert the("Today the council meets.", "Today")["value"] == "2021-11-01"
+
+
 def test_holidays() -> None:
     assert the("The ceasefire will hold through Christmas.", "Christmas")["value"] == "2021-12-25"
     assert the("The market was bombed last Christmas.", "last Christmas")["value"] == "2020-12-25"

@@ -1349,6 +1349,8 @@ def _acceptable(rule: Rule, m: re.Match[str], ctx: _Context) -> bool:
     if groups.get("holiday") and rule.params.get("capitalised") \
             and not text[m.start("holiday")].isupper():
         return False
+    if ctx.doc is not None and rule.kind != "calendar" and _is_a_name(ctx, s, e):
+        return False
     if (rule.tags or rule.not_tags or rule.deps) and ctx.doc is not None:
         last = ctx.token_at(e - 1)
         if last is None:
@@ -1392,6 +1394,30 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             out.append((begin, end))
     return out
+
+
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _is_a_name(ctx: _Context, s: int, e: int) -> bool:
+    """Whether the words of an expression are capitalised as a title is ("This Week", "High
+    Noon"): a common temporal word in capitals that does not begin a sentence, in a
+    sentence that is not itself in title case (as headlines are)."""
+    lower = lexicon()["lowercase_word"]
+    capitalised = [m for m in _WORD.finditer(ctx.text, s, e)
+                   if m.group().lower() in lower and m.group()[0].isupper()]
+    for m in capitalised:
+        tok = ctx.token_at(m.start())
+        if tok is None or tok.is_sent_start or tok.i == 0:
+            continue
+        before = tok.nbor(-1)
+        if before.is_space or before.is_punct or before.is_quote:
+            continue  # a paragraph, quotation or aside begins here
+        words = [t for t in tok.sent if t.is_alpha and len(t) > 3]
+        if words and sum(t.text[0].isupper() for t in words) / len(words) > 0.6:
+            continue  # a headline in title case
+        return True
+    return False
 
 
 def find_candidates(ctx: _Context) -> list[Candidate]:
