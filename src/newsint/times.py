@@ -118,6 +118,18 @@ def triggers() -> dict[str, re.Pattern[str]]:
             for name, body in raw.get("triggers", {}).items()}
 
 
+def _compile(spec: dict[str, Any], key: str, macros: dict[str, str],
+             words: dict[str, dict[str, Any]]) -> re.Pattern[str] | None:
+    """One regex of a rule. The pattern matches whole words only and runs on lower-cased
+    text (faster than IGNORECASE); context checks run on the text itself."""
+    if key not in spec:
+        return None
+    body = _expand(spec[key], macros, words)
+    if key == "pattern":
+        return re.compile(r"(?<![\w])(?:" + body + r")(?![\w])")
+    return re.compile(body, re.IGNORECASE)
+
+
 @lru_cache(maxsize=1)
 def rules() -> tuple[Rule, ...]:
     """The rules of `data/times/rules.toml`, compiled, in file order (their priority)."""
@@ -126,19 +138,10 @@ def rules() -> tuple[Rule, ...]:
     macros = raw.get("macros", {})
     compiled = []
     for i, spec in enumerate(raw["rule"]):
-
-        def regex(key: str, wrap: bool = False) -> re.Pattern[str] | None:
-            if key not in spec:
-                return None
-            body = _expand(spec[key], macros, words)
-            if wrap:  # whole words only
-                body = r"(?<![\w])(?:" + body + r")(?![\w])"
-            # Patterns run on lower-cased text (faster than IGNORECASE); context checks
-            # run on the text itself.
-            return re.compile(body, re.IGNORECASE if key != "pattern" else 0)
-
-        pattern = regex("pattern", wrap=True)
-        assert pattern is not None, spec["name"]
+        pattern = _compile(spec, "pattern", macros, words)
+        if pattern is None:
+            raise ValueError(f"times rule {spec.get('name')!r} has no pattern")
+        trigger = spec.get("trigger", ())
         compiled.append(
             Rule(
                 index=i,
@@ -147,16 +150,15 @@ def rules() -> tuple[Rule, ...]:
                 kind=spec["kind"],
                 regex=pattern,
                 params={k: v for k, v in spec.items() if k not in _RULE_KEYS},
-                before=regex("before"),
-                not_before=regex("not_before"),
-                after=regex("after"),
-                not_after=regex("not_after"),
+                before=_compile(spec, "before", macros, words),
+                not_before=_compile(spec, "not_before", macros, words),
+                after=_compile(spec, "after", macros, words),
+                not_after=_compile(spec, "not_after", macros, words),
                 tags=frozenset(spec.get("tags", ())),
                 not_tags=frozenset(spec.get("not_tags", ())),
                 deps=frozenset(spec.get("deps", ())),
                 case_sensitive=bool(spec.get("case")),
-                triggers=tuple([spec["trigger"]] if isinstance(spec.get("trigger"), str)
-                               else spec.get("trigger", ())),
+                triggers=(trigger,) if isinstance(trigger, str) else tuple(trigger),
             )
         )
     return tuple(compiled)
@@ -695,16 +697,19 @@ def _rel_of(phrase: str | None) -> int | None:
     return lexicon()["relative"].get(key)
 
 
-def _groups(m: re.Match[str], text: str) -> dict[str, str]:
+Groups = dict[str, str]  # the named groups of a match, as written in the text
+
+
+def _groups(m: re.Match[str], text: str) -> Groups:
     """The named groups that took part in a match, as written in `text` (the match may
     have run on a lower-cased copy)."""
     return {k: text[m.start(k) : m.end(k)] for k, v in m.groupdict().items() if v is not None}
 
 
-Normaliser = Callable[[dict[str, str], Rule, _Context, int, int], "_Found | None"]
+Normaliser = Callable[[Groups, Rule, _Context, int, int], "_Found | None"]
 
 
-def _norm_calendar(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
+def _norm_calendar(g: Groups, rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
     """Dates from calendar words: years, months, days, weekdays, seasons, quarters,
     halves, decades, centuries, holidays; the missing parts come from the anchor."""
     words = lexicon()
@@ -746,11 +751,10 @@ def _norm_calendar(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int)
     if "numeric_date" in g:
         a, b, c = (int(x) for x in g["numeric_date"].split("/"))
         month, day = (a, b) if a <= 12 else (b, a)
-        year = c if c >= 100 else (1900 + c if c > (dct.year % 100 if dct else 30) + 5 else 2000 + c)
-        try:
-            return done(Point("D", year, month, day))
-        except ValueError:
-            return None
+        if c < 100:  # two-digit year: the century that puts it nearest the present
+            c += 1900 if c > (dct.year % 100 if dct else 30) + 5 else 2000
+        day_of = _safe_date(c, month, day)
+        return done(point_at(day_of, "D")) if day_of else None
 
     if "holiday" in g:
         if year is None:
@@ -782,7 +786,8 @@ def _norm_calendar(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int)
                 return _Found(s, e, type_, value, mod)
             gran = "M" if day_num is None else "D"
             chosen = pick_occurrence(
-                lambda y: _point_or_none(_safe_date(y, month, day_num or 1), gran), dct, tense(), rel)
+                lambda y: _point_or_none(_safe_date(y, month, day_num or 1), gran),
+                dct, tense(), rel)
             if chosen is None:
                 return None
             year = chosen.year
@@ -894,7 +899,7 @@ def prospective_before(text: str, start: int) -> bool:
                for word in lexicon()["prospective_signal"])
 
 
-def _norm_year_end(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
+def _norm_year_end(g: Groups, rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
     """"by year-end": the last day of this year; "since year-end": of the last one."""
     if ctx.dct is None:
         return _Found(s, e, rule.type, "XXXX-12-31")
@@ -904,7 +909,7 @@ def _norm_year_end(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int)
     return _Found(s, e, rule.type, f"{year:04d}-12-31", "APPROX" if "approx" in g else None)
 
 
-def _norm_deictic(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
+def _norm_deictic(g: Groups, rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
     """today, yesterday, tomorrow, tonight, this morning, last night, late yesterday."""
     words = lexicon()
     if "deictic_value" in rule.params:
@@ -918,14 +923,15 @@ def _norm_deictic(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int) 
         part = "NI"
     mod = mod_of(g.get("mod"))
     if ctx.dct is None:
-        return _Found(s, e, "TIME" if part else "DATE", "XXXX-XX-XX" + (f"T{part}" if part else ""), mod)
+        value = "XXXX-XX-XX" + (f"T{part}" if part else "")
+        return _Found(s, e, "TIME" if part else "DATE", value, mod)
     point = point_at(ctx.dct + timedelta(days=offset), "D")
     if part:
         return _Found(s, e, "TIME", replace(point, gran="T", part=part).value(), mod)
     return _Found(s, e, rule.type, point.value(), mod)
 
 
-def _norm_anaphoric_part(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
+def _norm_anaphoric_part(g: Groups, rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
     """"that morning", "the next evening": a part of the day the text last named."""
     part = lexicon()["part_of_day"][_normal_words(g["part"])]
     anchor = _reference_day(ctx)
@@ -970,7 +976,7 @@ def clock_value(phrase: str) -> str | None:
     return f"{hour:02d}:{minute:02d}"
 
 
-def _norm_clock(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
+def _norm_clock(g: Groups, rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
     """Clock times, on the publication day unless a day is written beside them (that day
     is joined in afterwards, see `_join_clock_and_day`)."""
     clock = clock_value(g["clock"])
@@ -996,12 +1002,12 @@ def _unit_letter(word: str) -> str | None:
     return lexicon()["unit"].get(_normal_words(word))
 
 
-def _norm_relative_unit(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
-    """last week, this year, next month, the past decade, earlier this year, year-end."""
+def _norm_relative_unit(g: Groups, rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
+    """last week, this year, next month, the past decade, earlier this year, for the year."""
     rel = rule.params.get("rel_value")
     if rel is None:
         rel = _rel_of(g.get("rel"))
-    unit = _unit_letter(g["unit"]) if "unit" in g else _unit_letter(rule.params["unit_value"])
+    unit = _unit_letter(g["unit"])
     if rel is None or unit is None:
         return None
     mod = mod_of(g.get("mod")) or rule.params.get("mod")
@@ -1022,7 +1028,7 @@ def _norm_relative_unit(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e:
     return _Found(s, e, rule.type, point.value(), mod)
 
 
-def _norm_weekend(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
+def _norm_weekend(g: Groups, rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
     """"the weekend": the last one in past-tense sentences, the coming one otherwise."""
     if ctx.dct is None:
         return None
@@ -1044,11 +1050,12 @@ def _recent_period(ctx: _Context, s: int, grans: tuple[str, ...] = ("Q", "H")) -
     return point if s - where <= 1500 and point.gran in grans else None
 
 
-def _norm_period_anaphor(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
+def _norm_period_anaphor(g: Groups, rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
     """"the quarter", "the latest period", "the year-earlier quarter": the reporting period
     named last (else the last full quarter before publication), moved by `shift` years."""
     shift = int(rule.params.get("shift", 0))
-    period = _recent_period(ctx, s, ("Q", "H", "M") if rule.params.get("any_period") else ("Q", "H"))
+    grans = ("Q", "H", "M") if rule.params.get("any_period") else ("Q", "H")
+    period = _recent_period(ctx, s, grans)
     if "year" in g:  # "the 1988 quarter": the period named last, in that year
         year = parse_year(g["year"])
         if year is None:
@@ -1071,7 +1078,7 @@ def _norm_period_anaphor(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e
     return _Found(s, e, rule.type, shift_point(period, shift, "Y").value())
 
 
-def _norm_period_ending(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
+def _norm_period_ending(g: Groups, rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
     """"the quarter ended Sept. 30": the quarter (or half) that contains the closing date."""
     month = lexicon()["month"].get(_normal_words(g["end_month"]))
     day = int(re.sub(r"\D", "", g["end_day"]))
@@ -1096,7 +1103,7 @@ def _norm_period_ending(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e:
     return _Found(s, e, rule.type, point_at(middle, gran).value())
 
 
-def _norm_offset(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
+def _norm_offset(g: Groups, rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
     """"two years ago", "three days later", "a week or so ago", "six months from now".
     Ago and from-now count from publication; earlier, later, before and after from the last
     date the text named. A year before or after a named reporting period keeps that period
@@ -1130,7 +1137,7 @@ def _norm_offset(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int) -
     return _Found(s, e, "DATE", point_at(moved, gran).value(), mod)
 
 
-def _norm_anaphoric(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
+def _norm_anaphoric(g: Groups, rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
     """"the next day", "the previous week", "that day", "the day before": a period counted
     from the last date the text named (the publication date if none)."""
     unit = _unit_letter(g["unit"])
@@ -1154,7 +1161,7 @@ def _norm_anaphoric(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int
     return _Found(s, e, "DATE", point_at(moved, gran).value(), mod_of(g.get("mod")))
 
 
-def _norm_vague(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
+def _norm_vague(g: Groups, rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
     """now, recently, the past, soon, the future, recent years, current."""
     words = lexicon()
     key = _normal_words(g["vague"])
@@ -1207,7 +1214,7 @@ def signal_before(text: str, start: int) -> str | None:
     return _normal_words(m.group(1)) if m else None
 
 
-def _norm_duration(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
+def _norm_duration(g: Groups, rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
     """"20 years" P20Y, "twenty four hours" PT24H, "2 1/2 years" P2Y6M, "several weeks"
     PXW, "the past two months" P2M; with an interval when the text anchors the duration at
     publication ("within six months", "the past two weeks")."""
@@ -1254,7 +1261,7 @@ def _norm_duration(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int)
     return _Found(s, e, "DURATION", value, mod, interval)
 
 
-def _norm_set(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
+def _norm_set(g: Groups, rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
     """daily, every Friday, each July, every two weeks, $5 a year, Tuesday nights."""
     words = lexicon()
     part = None
@@ -1288,7 +1295,7 @@ def _norm_set(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int) -> _
     return _Found(s, e, "SET", value) if value else None
 
 
-def _norm_fixed(g: dict[str, str], rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
+def _norm_fixed(g: Groups, rule: Rule, ctx: _Context, s: int, e: int) -> _Found | None:
     return _Found(s, e, rule.type, rule.params["value"], rule.params.get("mod"))
 
 
