@@ -1182,13 +1182,14 @@ def _duration_value(quantity: float | str, unit: str) -> str | None:
     prefix = "PT" if clock else "P"
     if isinstance(quantity, str):
         return f"{prefix}X{letter}"
-    if unit in ("E", "C", "L") and quantity == int(quantity):
-        return f"P{int(quantity * {'E': 10, 'C': 100, 'L': 1000}[unit])}Y"
+    if unit in ("E", "C", "L"):  # decades, centuries, millennia count in years: P20Y
+        years = quantity * {"E": 10, "C": 100, "L": 1000}[unit]
+        return f"P{int(years)}Y" if years == int(years) else None
     if quantity == int(quantity):
         return f"{prefix}{int(quantity)}{letter}"
     whole, rest = int(quantity), quantity - int(quantity)
     smaller = {"Y": ("M", 12), "M": ("D", 30), "W": ("D", 7), "D": ("H", 24),
-               "TH": ("M", 60), "TM": ("S", 60), "E": ("Y", 10), "C": ("Y", 100)}.get(unit)
+               "TH": ("M", 60), "TM": ("S", 60)}.get(unit)
     if smaller is None:
         return None
     letter2, factor = smaller
