@@ -140,6 +140,20 @@ def test_weekday_follows_the_tense_of_its_verb() -> None:
     assert the("The court is expected to rule on Thursday.", "Thursday")["value"] == "2021-11-04"
 
 
+def test_reported_future_and_infinitives_are_not_past() -> None:
+    # "would appear" has its own auxiliary: it does not take "had been arrested"'s past.
+    text = "Police said 37 people had been arrested and would appear in court on Thursday."
+    assert the(text, "Thursday", published="2025-02-19")["value"] == "2025-02-20"
+    # What was agreed to happen comes after the agreement: the next 14 October.
+    text = "The ministers agreed to meet again in Abuja on 14 October."
+    assert the(text, "14 October", published="2025-07-10")["value"] == "2025-10-14"
+
+
+def test_month_of_the_year_named_before() -> None:
+    text = "The town fell in February 2022 and was retaken in September that year."
+    assert the(text, "September that year", published="2024-11-06")["value"] == "2022-09"
+
+
 def test_a_deadline_a_year_away_yields_to_one_within_weeks() -> None:
     # A past-tense verb, but "mid-November" written on 1 November is this November.
     t = the("The agency gave the firm until mid-November to reply.", "mid-November")

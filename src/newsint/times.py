@@ -474,35 +474,38 @@ def _verb_tense(verb: Token) -> str | None:
     return None
 
 
+# Dependencies through which a verb without tense of its own takes its governor's
+# ("arrested and charged on Monday": the second verb shares the first one's auxiliary).
+_CLIMB_DEPS = {"acl", "relcl", "advcl", "xcomp", "conj", "amod", "pcomp"}
+
+
 def tense_of(token: Token) -> str | None:
-    """PAST, PRESENT or FUTURE: the tense of the verb that governs `token` (the nearest
-    verb up its chain of heads; an infinitive defers to the verb it depends on, and a
-    prospective one there - "plans to vote in May" - makes it FUTURE), or None."""
+    """PAST, PRESENT or FUTURE: the tense of the verb that governs `token`, or None.
+
+    The nearest verb up the token's chain of heads decides. A verb with no tense of its own
+    and no auxiliary ("arrested and charged Monday") takes its governor's. An infinitive
+    names something later than its governor, so it gives no past: "agreed to meet on 14
+    October" is unmarked, "plans to vote in May" and "is to resume Tuesday" are FUTURE."""
     node = token
-    infinitive_of_prospective = False
     for _ in range(12):
         if node.pos_ in ("VERB", "AUX"):
             tense = _verb_tense(node)
             if tense:
-                if infinitive_of_prospective and tense == PRESENT:
-                    return FUTURE
                 return tense
-            is_infinitive = node.tag_ == "VB" and any(
-                c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
-            if is_infinitive and node.head is not node:
-                # "planned to leave on Thursday", "is to resume trading Tuesday"
+            auxes = [c for c in node.children if c.dep_ in ("aux", "auxpass")]
+            if node.tag_ == "VB" and any(c.lower_ == "to" for c in auxes):
                 head = node.head
-                infinitive_of_prospective = (
-                    head.lemma_.lower() in lexicon()["prospective_verb"] or head.lemma_ == "be"
-                ) and not any(c.lower_ == "had" for c in head.children)
-                if infinitive_of_prospective:
-                    return FUTURE
-            elif node.dep_ not in ("acl", "relcl", "advcl", "xcomp", "conj", "amod", "pcomp"):
-                break
+                looks_ahead = (head.lemma_.lower() in lexicon()["prospective_verb"]
+                               or head.lemma_ == "be")
+                if any(c.lower_ == "had" for c in head.children):
+                    return PAST  # "had been scheduled to expire Friday": a plan now past
+                return FUTURE if looks_ahead and head is not node else None
+            if auxes or node.dep_ not in _CLIMB_DEPS:
+                return None  # its own auxiliary ("would") leaves it open
         if node.head is node:
-            break
+            return None
         node = node.head
-    return FUTURE if infinitive_of_prospective else None
+    return None
 
 
 # ---------------------------------------------------------------------------------------
@@ -721,7 +724,14 @@ def _norm_calendar(g: Groups, rule: Rule, ctx: _Context, s: int, e: int) -> _Fou
         yy = int(g.get("year2", g.get("year", ""))[-2:])
         base = (dct.year if dct else 1950) // 100 * 100
         year = base + yy if base + yy <= (dct.year if dct else 2050) + 10 else base - 100 + yy
-    year_rel = _rel_of(g.get("year_rel") or g.get("year_rel2"))
+    year_word = _normal_words(g.get("year_rel") or g.get("year_rel2") or "")
+    if year is None and year_word in ("that", "the same"):
+        # "in September that year": the year of the date the text named last
+        anchor_year = ctx.reference.first_day.year if ctx.reference else dct.year if dct else None
+        if anchor_year is None:
+            return None
+        year = anchor_year
+    year_rel = _rel_of(year_word)
     if year is None and year_rel is not None and dct:
         year = dct.year + year_rel
     type_ = rule.type
