@@ -24,7 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT.parent / "shared" / "eval"
 SCORER = EVAL / "score.py"
-FILES = {"tempeval3": EVAL / "time" / "tempeval3.jsonl", "meantime": EVAL / "time" / "meantime.jsonl"}
+FILES = {
+    "tempeval3": EVAL / "time" / "tempeval3.jsonl",
+    "meantime": EVAL / "time" / "meantime.jsonl",
+}
 # MEANTIME annotates time expressions only in the first lines of each article (title, date
 # line and first four sentences, one per line in the converted text); its second row
 # scores predictions there only, so that unannotated text does not count as false alarms.
@@ -65,7 +68,7 @@ def run_file(name: str, gold_path: Path, limit: int | None, tmp: Path, errors: b
     times_seconds = 0.0
     out_path = tmp / f"{name}.out.jsonl"
     with out_path.open("w", encoding="utf-8") as out:
-        for rec, doc in zip(records, docs):
+        for rec, doc in zip(records, docs, strict=True):
             article = make_article(rec["text"], published=rec.get("published"), id=rec["id"],
                                    title=rec.get("title"))
             t0 = time.perf_counter()
@@ -145,8 +148,8 @@ def main() -> int:
         if "annotated_lines" in m:
             rows.append((f"{name} (annotated lines)", m["annotated_lines"]))
         for label, r in rows:
-            print(f"| newsint | {label} | {m['docs']} | {r['value_f1']:.3f} | {r['relaxed_f1']:.3f} "
-                  f"| {r['strict_f1']:.3f} | {r['type_f1']:.3f} |")
+            print(f"| newsint | {label} | {m['docs']} | {r['value_f1']:.3f} "
+                  f"| {r['relaxed_f1']:.3f} | {r['strict_f1']:.3f} | {r['type_f1']:.3f} |")
     for system, value_f1 in REFERENCE.items():
         print(f"| {system} (published) | TempEval-3 test | | {value_f1:.3f} | | | |")
     print("\n| file | spaCy parse (s) | times layer (s) | times / parse |")

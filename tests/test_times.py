@@ -14,13 +14,13 @@ from conftest import EVAL, SEED_PUBLISHED, check_record, requires_shared, spans_
 from newsint.parse import parse
 from newsint.schema import Article
 from newsint.times import (
+    Point,
     interval_of,
     normalise_times,
     parse_number,
     parse_year,
     pick_occurrence,
     tense_of,
-    Point,
 )
 
 PUBLISHED = "2021-11-01"  # a Monday
@@ -341,7 +341,8 @@ def test_output_is_deterministic() -> None:
 def test_interval_of() -> None:
     assert interval_of("2021-W43").begin == "2021-10-25"
     assert interval_of("2021-W43").end == "2021-10-31"
-    assert (interval_of("2020-Q1").begin, interval_of("2020-Q1").end) == ("2020-01-01", "2020-03-31")
+    quarter = interval_of("2020-Q1")
+    assert (quarter.begin, quarter.end) == ("2020-01-01", "2020-03-31")
     assert interval_of("2021-10-25T17:00").end == "2021-10-25"
     assert interval_of("2020-WI").end == "2021-02-28"
     assert interval_of("2021-08", "END").begin == "2021-08-22"
