@@ -182,6 +182,7 @@ class Context:
     actor_by_id: dict[str, Actor]
     statements: list[Statement]
     published: dt.date | None
+    cores: set[int] = field(default_factory=set)  # trigger and anchor tokens of every mention
 
 
 # --------------------------------------------------------------------------- entry point
@@ -201,6 +202,7 @@ def extract_events(
     ctx = _context(doc, article, entities, actors, places, times, statements)
     mentions = [m for m in _detect(ctx) if m is not None]
     _embed(ctx, mentions)
+    ctx.cores = {i for m in mentions if m.status != "content" for i in (m.token.i, m.anchor.i)}
     for m in mentions:
         if m.status != "content":
             _fill(ctx, m)
@@ -1894,21 +1896,51 @@ def _place_candidates(ctx: Context, m: Mention) -> list[tuple[int, int, Place]]:
             continue
         tok = ctx.doc[i]
         rank = 0 if _attached(tok, core) else 1
+        if rank == 1 and _attached(tok, ctx.cores - core):
+            continue
         out[place.id] = (rank, i, place)
     return sorted(out.values(), key=lambda c: (c[0], -_feature_rank(c[2]), c[1]))
 
 
 def _time_candidates(ctx: Context, m: Mention) -> list[tuple[int, int, Time]]:
+    """Dates of the mention's sentence, ranked: 0 attached to the event's clause, 1 in
+    the sentence. The date of saying ("..., police said on Monday") is not the event's; a
+    duration counts only as a horizon ("within the next two weeks")."""
     sent = ctx.sents[m.sent]
     core = {m.anchor.i, m.token.i}
     out: dict[str, tuple[int, int, Time]] = {}
     for i in range(sent.start, sent.end):
         t = ctx.time_of.get(i)
-        if t is None or t.id in out or t.type not in DATE_TYPES or _interval(t) is None:
+        if t is None or t.id in out or _interval(t) is None:
             continue
-        rank = 0 if _attached(ctx.doc[i], core) else 1
+        if t.type not in DATE_TYPES and not (t.type == "DURATION" and t.signal in ("within", "in", "over", "during")):
+            continue
+        tok = ctx.doc[i]
+        if _said_when(ctx, tok, core):
+            continue
+        rank = 0 if _attached(tok, core) else 1
+        if rank == 1 and _attached(tok, ctx.cores - core):
+            continue  # "joined Daesh following the withdrawal in August": the withdrawal's date
         out[t.id] = (rank, i, t)
-    return sorted(out.values(), key=lambda c: (c[0], _interval_days(c[2]), c[1]))
+    return sorted(out.values(), key=lambda c: (c[0], c[2].type != "DATE", _interval_days(c[2]), c[1]))
+
+
+def _said_when(ctx: Context, tok: Token, core: set[int]) -> bool:
+    """Whether a date hangs off a verb of saying rather than off the event."""
+    report = ctx.lex.cue("report") | ctx.lex.cue("forecast")
+    cur = tok
+    for _ in range(6):
+        if cur.i in core:
+            return False
+        if cur.pos_ == "VERB" and _lemma(cur) in report:
+            # "... on Thursday, a local official told Example Wire": a date before the
+            # trailing speaker belongs to the report's content, whatever the parser says
+            subject = next((c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            return not (subject is not None and tok.i < subject.left_edge.i < cur.i)
+        if cur.head.i == cur.i:
+            return False
+        cur = cur.head
+    return False
 
 
 def _interval(t: Time) -> tuple[dt.date, dt.date] | None:
@@ -2263,7 +2295,7 @@ def _event(ctx: Context, cluster: Cluster) -> Event:
     mode = _cluster_mode(ctx, cluster)
     actors = _event_actors(ctx, mentions, p, cluster.extra)
     place = _event_place(cluster)
-    time, time_ids = _event_time(cluster)
+    time, time_ids = _event_time(cluster) if p.modality != "hypothetical" else (None, [])
     fatalities = _cluster_count([m.fatalities for m in mentions] + cluster.fatal_notes)
     injuries = _cluster_count([m.injuries for m in mentions] + cluster.injury_notes)
     if fatalities is None and injuries:
