@@ -183,6 +183,7 @@ class Context:
     statements: list[Statement]
     published: dt.date | None
     cores: set[int] = field(default_factory=set)  # trigger and anchor tokens of every mention
+    reported_sents: dict[int, set[int]] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -300,7 +301,24 @@ def _lemma(tok: Token) -> str:
     return tok.lemma_.lower()
 
 
+# A sentence with more triggers than this is no prose (a list, a table, noise); the rest
+# of its triggers are ignored, so a pathological input costs linear time.
+MAX_MENTIONS_PER_SENTENCE = 40
+# Clauses are read up to this many tokens.
+MAX_CLAUSE_TOKENS = 400
+
+
 def _detect(ctx: Context) -> Iterator[Mention | None]:
+    per_sentence: dict[int, int] = {}
+    for m in _detect_all(ctx):
+        if m is None:
+            continue
+        per_sentence[m.sent] = per_sentence.get(m.sent, 0) + 1
+        if per_sentence[m.sent] <= MAX_MENTIONS_PER_SENTENCE:
+            yield m
+
+
+def _detect_all(ctx: Context) -> Iterator[Mention | None]:
     doc, lex = ctx.doc, ctx.lex
     seen: set[int] = set()
     matches = sorted(_matcher(doc, lex)(doc), key=lambda m: (m[1], m[2]))
@@ -622,7 +640,7 @@ def _clause_tokens(v: Token) -> list[Token]:
     participial modifiers, which describe the same event: "killing 156 people")."""
     out = []
     stack = [v]
-    while stack:
+    while stack and len(out) < MAX_CLAUSE_TOKENS:
         t = stack.pop()
         out.append(t)
         for c in t.children:
@@ -1075,7 +1093,7 @@ def _transform(ctx: Context, m: Mention) -> None:
             m.type, m.mode = "REQUEST", None
             return
     if m.type in ("AGREE", "ACCUSE", "REJECT", "THREATEN"):
-        if m.type == "AGREE" and _negated(m) and not aux_modal(aux):
+        if m.type == "AGREE" and _negated(m):  # "failed to reach agreement", "will not accept"
             m.type, m.mode = "REJECT", None  # "failed to reach agreement"
             m.flags.add("refusal")
         return  # already a speech act: "will reject" is a rejection foreseen
@@ -1086,7 +1104,9 @@ def _transform(ctx: Context, m: Mention) -> None:
     own_voice = m.speaker is None or not subjects or _same_party(ctx, m.speaker, subjects[0]) or (
         _speaker_of_side(ctx, m.speaker, subjects[0]))
     other_voice = m.speaker is not None and bool(subjects) and not own_voice and _other_party(ctx, m.speaker, subjects[0])
-    if agentive and not other_voice and (future or (possible and conditional)):
+    # a definite "will" announces the subject's plan even unattributed; "could ... if"
+    # is a threat or promise only in the mouth of the actor's own side
+    if agentive and not other_voice and (future or (possible and conditional and m.speaker is not None)):
         m.type = intent_type(m.type, _negated(m))
         m.mode = None
         m.flags.add("intent")
@@ -1305,8 +1325,11 @@ def _to_participants(ctx: Context, m: Mention, sources: list[Token], targets: li
                 continue
             if _is_temporal(ctx, head) or (role == "source" and _is_nobody(head)):
                 continue
-            if head.i in ctx.place_of and role == "target" and m.type not in VIOLENT_TYPES:
-                continue
+            if head.i in ctx.cores and head.pos_ == "NOUN":
+                continue  # "the attack killed three soldiers": the event is not its own actor
+            if head.i in ctx.place_of and role == "target" and m.type not in VIOLENT_TYPES and (
+                    head.dep_ == "pobj" and head.head.lower_ in LOCATIVE):
+                continue  # "delivered food to Kadugli": a destination, not a participant
             seen.add(head.i)
             out.append(_participant(ctx, role, head, count=kills or role == "victims"))
     return out
@@ -1761,7 +1784,7 @@ def _modality(ctx: Context, m: Mention) -> None:
         m.modality = "negated"
         return
     aux = _group_aux(v) if v.pos_ in ("VERB", "AUX") else []
-    if "intent" not in m.flags and "demand" not in m.flags:
+    if not ({"intent", "demand", "refusal"} & m.flags):
         if "would" in aux and "have" in aux or _conditional(ctx, v) and ("would" in aux or "could" in aux):
             m.modality = "hypothetical"
             return
@@ -1824,24 +1847,30 @@ def _future_time(ctx: Context, m: Mention) -> bool:
 
 def _reported_in_sentence(ctx: Context, m: Mention) -> bool:
     """A verb of saying ruling the sentence, or "according to", "reportedly"."""
-    sent = ctx.sents[m.sent]
+    if any(c.dep_ == "conj" and _lemma(c) == "quote" for c in m.anchor.children):
+        return True  # "... was killed, an official is quoted as saying"
+    if m.sent not in ctx.reported_sents:
+        ctx.reported_sents[m.sent] = _sentence_reports(ctx, m.sent)
+    return bool(ctx.reported_sents[m.sent] - {m.anchor.i})
+
+
+def _sentence_reports(ctx: Context, index: int) -> set[int]:
+    """Tokens of the verbs of saying that rule a sentence ("..., police said"; "X said
+    that ..."), and -1 for "according to", "reportedly" anywhere in it."""
+    sent = ctx.sents[index]
+    out: set[int] = set()
     according = ctx.lex.cue("according")
     report = ctx.lex.cue("report")
     root = sent.root
-    if root.pos_ == "VERB" and _lemma(root) in report and root.i != m.anchor.i:
-        return True
+    if root.pos_ == "VERB" and _lemma(root) in report:
+        out.add(root.i)
     for t in root.children:  # "US aircraft struck ..., the group's television said"
-        if t.pos_ == "VERB" and t.dep_ in ("parataxis", "ccomp", "conj", "advcl") and _lemma(t) in report and t.i != m.anchor.i:
+        if t.pos_ == "VERB" and t.dep_ in ("parataxis", "ccomp", "conj", "advcl") and _lemma(t) in report:
             if any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
-                return True
-    for t in sent:
-        if t.lower_ in according or _lemma(t) in according:
-            return True
-        if t.lower_ == "according":
-            return True
-        if t.dep_ == "conj" and _lemma(t) in ("quote",) and t.head.i == m.anchor.i:
-            return True
-    return False
+                out.add(t.i)
+    if any(t.lower_ in according or _lemma(t) in according for t in sent):
+        out.add(-1)
+    return out
 
 
 def _statement_for(ctx: Context, m: Mention) -> Statement | None:
@@ -1884,22 +1913,103 @@ def _attached(tok: Token, anchor_tokens: set[int], limit: int = 8) -> bool:
     return False
 
 
+# Prepositions that say where something happened ("in", "near Boni", "around Hodeidah").
+LOCATIVE = frozenset({"in", "at", "near", "around", "outside", "inside", "across", "along", "into",
+                      "toward", "towards", "from", "on", "within", "throughout", "between", "off",
+                      "through", "over", "via", "to", "onto", "outside of", "beyond"})
+
+
 def _place_candidates(ctx: Context, m: Mention) -> list[tuple[int, int, Place]]:
-    """Places of the mention's sentence, ranked: 0 attached to the event's clause, 1 in
-    the sentence. Among equals the finest (district over province over country) first."""
+    """Places of the mention's sentence, ranked: 0 where the event's clause says it
+    happened ("in Khwahan district, Badakhshan" -> Khwahan: the place named after the
+    preposition, its apposition only saying where that is), 1 other places of the clause,
+    2 places of the sentence, 3 places that only locate another place or say whose the
+    actor is ("US drone strike", "Turkey carried out ...")."""
     sent = ctx.sents[m.sent]
     core = {m.anchor.i, m.token.i}
+    said = m.type in COMMUNICATIVE_TYPES
+    sources = {t for p in m.sources() for t in range(p.start, p.end)}
+    others = {t for p in m.others() for t in range(p.start, p.end)}
     out: dict[str, tuple[int, int, Place]] = {}
     for i in range(sent.start, sent.end):
         place = ctx.place_of.get(i)
         if place is None or place.id in out:
             continue
-        tok = ctx.doc[i]
-        rank = 0 if _attached(tok, core) else 1
-        if rank == 1 and _attached(tok, ctx.cores - core):
-            continue
+        span = ctx.doc.char_span(place.start, place.end, alignment_mode="expand")
+        tok = span.root if span is not None else ctx.doc[i]
+        attached = _attached(tok, core)
+        if not attached and _attached(tok, ctx.cores - core):
+            continue  # another event's place
+        head = _place_head(ctx, tok)
+        if _actor_country(place, tok) or _locates_place(ctx, tok, place):
+            rank = 3
+        elif said and (tok.idx in others or _in_content(tok, m.anchor)):
+            rank = 3  # what was said or demanded happens elsewhere; who was addressed is no place
+        elif tok.idx in sources:
+            rank = 1 if said else 3  # "Taliban officials in Kabul rejected": said in Kabul
+        elif attached and (head.dep_ == "pobj" and head.head.lower_ in LOCATIVE or (
+                m.type in VIOLENT_TYPES and head.dep_ in ("dobj", "nsubjpass"))):
+            rank = 0
+        else:
+            rank = 1 if attached else 2
         out[place.id] = (rank, i, place)
-    return sorted(out.values(), key=lambda c: (c[0], -_feature_rank(c[2]), c[1]))
+    return sorted(out.values(), key=lambda c: (c[0], c[1]))
+
+
+def _place_head(ctx: Context, tok: Token) -> Token:
+    """The phrase a toponym stands in: "the outskirts of Kfar Kila", "the town of
+    Tendelti", "Omdurman's Ombada district" (climbing to the place noun)."""
+    for _ in range(3):
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN" and (
+                "places" in _lexical_classes(tok.head.head) or _lemma(tok.head.head) in ("outskirts", "capital", "centre", "center", "edge", "part")):
+            tok = tok.head.head
+        elif tok.dep_ in ("compound", "poss") and tok.head.pos_ == "NOUN" and "places" in _lexical_classes(tok.head):
+            tok = tok.head
+        else:
+            break
+    return tok
+
+
+def _in_content(tok: Token, anchor: Token) -> bool:
+    """Whether a token sits in a clause that a verb of saying or deciding governs."""
+    cur = tok
+    for _ in range(10):
+        if cur.head.i == cur.i:
+            return False
+        if cur.head.i == anchor.i:
+            return cur.dep_ in ("ccomp", "xcomp", "advcl", "pcomp") or (cur.dep_ == "prep" and any(
+                c.dep_ == "pcomp" for c in cur.children))
+        cur = cur.head
+    return False
+
+
+def _actor_country(place: Place, tok: Token) -> bool:
+    """A country naming whose forces acted ("US drone strike", "a Russian missile"), not
+    where: a country modifying a noun."""
+    return (place.feature or "").startswith("PCL") and tok.dep_ in ("compound", "amod", "nmod", "poss")
+
+
+def _locates_place(ctx: Context, tok: Token, place: Place) -> bool:
+    """A place that only says where another place is: "Babanusa, West Kordofan", "Mamove
+    (Beni, North Kivu)", "Qamishli in north-eastern Syria", "Omdurman's Ombada district"."""
+    cur = tok
+    for _ in range(4):
+        if cur.dep_ in ("appos", "npadvmod", "poss", "prep", "pobj", "compound", "nmod", "punct") and cur.head.i != cur.i:
+            modifier = cur.dep_ in ("compound", "poss", "amod", "nmod")
+            cur = cur.head
+            other = ctx.place_of.get(cur.i)
+            if other is not None and other.id != place.id:
+                return True
+            if modifier and cur.pos_ == "NOUN" and "places" in _lexical_classes(cur) and any(
+                    ctx.place_of.get(x.i) not in (None, place)
+                    for c in cur.children for x in ([c] if c.dep_ in ("compound", "amod") else
+                                                    [g for g in c.children if g.dep_ == "pobj"] if c.dep_ == "prep" and c.lower_ == "of" else [])):
+                return True  # "Omdurman's Ombada district", "the Amhara town of Debre Tabor"
+            if cur.pos_ in ("VERB", "AUX"):
+                return False
+        else:
+            return False
+    return False
 
 
 def _time_candidates(ctx: Context, m: Mention) -> list[tuple[int, int, Time]]:
@@ -1989,9 +2099,23 @@ class Cluster:
     extra: list[Participant] = field(default_factory=list)  # claimants told apart
     fatal_notes: list[int] = field(default_factory=list)  # "No fatalities were reported."
     injury_notes: list[int] = field(default_factory=list)
+    _primary: Mention | None = None
+    first: int = 10**9  # first and last sentence with a mention
+    last: int = -1
+
+    def add(self, mentions: list[Mention]) -> None:
+        self.mentions.extend(mentions)
+        self._primary = None
+        for m in mentions:
+            self.first, self.last = min(self.first, m.sent), max(self.last, m.sent)
 
     @property
     def primary(self) -> Mention:
+        if self._primary is None:
+            self._primary = self._choose_primary()
+        return self._primary
+
+    def _choose_primary(self) -> Mention:
         """The mention that names the event best: an event noun or verb over a bare
         "killed" / "wounded", the earliest among equals."""
         events = [m for m in self.mentions if m.status == "event"] or self.mentions
@@ -2020,20 +2144,31 @@ def _corefer(ctx: Context, mentions: list[Mention]) -> list[Cluster]:
             if target is None:
                 target = Cluster([])
                 local.append(target)
-            target.mentions.append(m)
+            target.add([m])
         for lc in local:
             earlier = _earlier_cluster(ctx, lc, clusters)
             if earlier is not None:
-                earlier.mentions.extend(lc.mentions)
+                earlier.add(lc.mentions)
             else:
                 clusters.append(lc)
     for m in sorted((m for m in mentions if m.status == "background"), key=lambda m: m.token.i):
-        target = _background_home(ctx, m, clusters) or _same_sentence_home(ctx, m, clusters)
+        near = _clusters_near(clusters, m.sent, BACKGROUND_WINDOW)
+        target = _background_home(ctx, m, near) or _same_sentence_home(ctx, m, _clusters_near(clusters, m.sent, 0))
         if target is not None:
-            target.mentions.append(m)
+            target.add([m])
     _casualty_notes(ctx, clusters, set(sentences))
     _claims(ctx, clusters)
     return clusters
+
+
+# How far (in sentences) a background mention may reach back or ahead for the event it
+# recalls, and a casualty sentence back for the event it counts.
+BACKGROUND_WINDOW = 15
+
+
+def _clusters_near(clusters: list[Cluster], sent: int, window: int) -> list[Cluster]:
+    """Clusters with a mention within `window` sentences of `sent`, in creation order."""
+    return [c for c in clusters if c.first - window <= sent <= c.last + window]
 
 
 def _same_sentence_home(ctx: Context, m: Mention, clusters: list[Cluster]) -> Cluster | None:
@@ -2047,12 +2182,12 @@ def _same_sentence_home(ctx: Context, m: Mention, clusters: list[Cluster]) -> Cl
 
 
 def _recent_violent(clusters: list[Cluster], sent: int, window: int = 2) -> Cluster | None:
+    """The latest violent (or protest, or withdrawal) event told up to `window` sentences
+    before `sent`."""
     best = None
-    for c in clusters:
-        last = max(x.sent for x in c.mentions)
-        first = min(x.sent for x in c.mentions)
-        if first <= sent and sent - last <= window and (c.type in ("ASSAULT", "PROTEST") or c.type == "RETREAT"):
-            if best is None or last >= max(x.sent for x in best.mentions):
+    for c in _clusters_near(clusters, sent, window):
+        if c.first <= sent and sent - c.last <= window and c.type in ("ASSAULT", "PROTEST", "RETREAT"):
+            if best is None or c.last >= best.last:
                 best = c
     return best
 
@@ -2064,7 +2199,8 @@ def _casualty_notes(ctx: Context, clusters: list[Cluster], event_sents: set[int]
     for i, sent in enumerate(ctx.sents):
         covered: set[int] = set()
         if i in event_sents:
-            here = [c for c in clusters if any(m.sent == i and m.status == "event" for m in c.mentions)]
+            here = [c for c in _clusters_near(clusters, i, 0)
+                    if any(m.sent == i and m.status == "event" for m in c.mentions)]
             if len(here) != 1:
                 continue
             target = here[0]
@@ -2173,7 +2309,7 @@ def _earlier_cluster(ctx: Context, lc: Cluster, clusters: list[Cluster]) -> Clus
     own_facts = bool(parts) or any(x.places and x.places[0][0] == 0 or x.times and x.times[0][0] == 0 for x in lc.mentions)
     anaphoric = m.is_noun and any(ch.dep_ in ("det", "poss") and ch.lower_ in ("the", "this", "that", "its", "their") for ch in m.token.children)
     for c in reversed(clusters):
-        distance = sent - max(x.sent for x in c.mentions)
+        distance = sent - c.last
         if distance <= 0:
             continue
         if distance > 6:
@@ -2298,8 +2434,8 @@ def _event(ctx: Context, cluster: Cluster) -> Event:
     time, time_ids = _event_time(cluster) if p.modality != "hypothetical" else (None, [])
     fatalities = _cluster_count([m.fatalities for m in mentions] + cluster.fatal_notes)
     injuries = _cluster_count([m.injuries for m in mentions] + cluster.injury_notes)
-    if fatalities is None and injuries:
-        fatalities = 0  # ACLED: a report of the wounded only is a report of no deaths
+    if fatalities is None and injuries is not None:
+        fatalities = 0  # ACLED: a report of the wounded only ("no one was hurt") is one of no deaths
     modality = p.modality
     statement = p.statement or next((m.statement for m in mentions if m.statement), None)
     evidence = sorted({(ctx.sents[m.sent].start_char, ctx.sents[m.sent].end_char) for m in mentions})
@@ -2382,7 +2518,7 @@ def _event_place(cluster: Cluster) -> Place | None:
         candidates = list(primary.places) or [c for m in cluster.mentions for c in m.places]
     if not candidates:
         return None
-    return sorted(candidates, key=lambda c: (c[0], -_feature_rank(c[2]), c[1]))[0][2]
+    return sorted(candidates, key=lambda c: (c[0], c[1]))[0][2]
 
 
 def _event_time(cluster: Cluster) -> tuple[EventTime | None, list[str]]:
@@ -2452,13 +2588,15 @@ def _acled_facts(ctx: Context, cluster: Cluster, fatalities: int | None, injurie
         facts.add("protest_target")
     if any(p.classes & ARMED_CLASSES for p in parts):
         facts.add("armed_party")
+    if not others and any(p.classes & (ARMED_CLASSES | {"state"}) for p in sources):
+        facts.add("armed_untargeted")
     if any("weapons" in p.classes for p in others):
         facts.add("weapons")
     if (fatalities or 0) > 0 or (injuries or 0) > 0:
         facts.add("lethal")
     words = set()
-    for m in cluster.mentions:
-        for t in ctx.sents[m.sent]:
+    for i in sorted({m.sent for m in cluster.mentions}):
+        for t in ctx.sents[i]:
             words.add(_lemma(t))
             words.add(_compound_lemma(t))
     if words & ctx.lex.cue("riot") or any(m.type == "ASSAULT" for m in cluster.mentions if cluster.type == "PROTEST"):
