@@ -12,6 +12,8 @@
    only the words the event's source points at (its span or its entity).
 
 With --errors it lists the documents whose predicted types differ from the gold ones.
+With --reports it also scores the main event of each report in
+examples/reports/acled_style.jsonl, field by field (the tests assert these).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--limit", type=int, default=0, help="score only the first N documents")
     ap.add_argument("--errors", action="store_true", help="list documents with wrong types")
+    ap.add_argument("--reports", action="store_true", help="score the gold reports field by field")
     args = ap.parse_args()
     if not GOLD.is_file():
         print(f"{GOLD} not found: ../shared/eval must be beside the clone", file=sys.stderr)
@@ -100,7 +103,62 @@ def main() -> int:
           f"({events_s * 1000:.0f} ms / {parse_s * 1000:.0f} ms) |")
     if args.errors:
         print_errors(gold, records)
+    if args.reports:
+        score_reports()
     return 0
+
+
+REPORT_FIELDS = ("type", "acled", "source", "target", "place", "date", "fatalities", "modality")
+
+
+def score_reports() -> None:
+    """Share of gold reports whose main event gets each field right."""
+    import newsint
+
+    path = ROOT / "examples" / "reports" / "acled_style.jsonl"
+    reports = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    right = dict.fromkeys(REPORT_FIELDS, 0)
+    all_right = 0
+    for report in reports:
+        expect = report["expect"]
+        record = json.loads(newsint.analyze(report["text"], published=report["published"]).to_json())
+        got = report_fields(record, expect)
+        for name in REPORT_FIELDS:
+            right[name] += got[name]
+        all_right += all(got.values())
+    print()
+    print("| reports | " + " | ".join(REPORT_FIELDS) + " | all fields |")
+    print("|---|" + "---|" * (len(REPORT_FIELDS) + 1))
+    cells = " | ".join(f"{right[n] / len(reports):.2f}" for n in REPORT_FIELDS)
+    print(f"| {len(reports)} | {cells} | {all_right / len(reports):.2f} |")
+
+
+def report_fields(record: dict, expect: dict) -> dict[str, bool]:
+    actors = {a["id"]: a["name"] for a in record["actors"]}
+    places = {p["id"]: p for p in record["places"]}
+    event = next((e for e in record["events"] if e["type"] == expect["plover"]), None)
+    if event is None:
+        return dict.fromkeys(REPORT_FIELDS, False)
+
+    def named(want, roles):
+        if not want:
+            return True
+        texts = [t for a in event["actors"] if a["role"] in roles for t in (a.get("text") or "", actors.get(a["actor"], ""))]
+        return any(want.lower() in t.lower() or (t and t.lower() in want.lower()) for t in texts)
+
+    time = event["time"]
+    date = None if time is None else (time["start"] if time["start"] == time["end"] else f"{time['start']}/{time['end']}")
+    place = places.get(event["place"])
+    return {
+        "type": True,
+        "acled": event["acled"] == expect["acled"],
+        "source": named(expect["source"], ("source",)),
+        "target": named(expect["target"], ("target", "victims")),
+        "place": expect["place"] is None or (place is not None and place["text"] == expect["place"]),
+        "date": date == expect["date"],
+        "fatalities": event["fatalities"] == expect["fatalities"],
+        "modality": event["modality"] == expect["modality"],
+    }
 
 
 def strict_source_recall(gold: list[dict], records: list[dict]) -> float:
