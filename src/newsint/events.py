@@ -53,11 +53,6 @@ from newsint.schema import (
     Time,
 )
 
-# Dependency labels that open a new clause: the arguments of one event do not cross them.
-CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis", "csubj", "pcomp"})
-# Relations through which an embedded event is its governor's content.
-COMPLEMENT_DEPS = frozenset({"xcomp", "ccomp", "acl", "pcomp", "dobj", "pobj", "prep", "csubj", "oprd", "attr"})
-SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
 # Participles that describe an attitude of their subject: "is opposed to", "is committed to".
 STATIVE_PASSIVES = frozenset({"oppose", "commit", "dedicate", "determine", "prepare", "resolve", "devote"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
@@ -84,13 +79,7 @@ ACTOR_CLASSES: dict[str, frozenset[str]] = {
     "media_outlet": frozenset({"civilians"}),
     "international_org": frozenset({"officials"}),
 }
-# Specificity of GeoNames feature codes: the event's place is the finest one named.
-FEATURE_RANK = (("PCL", 1), ("ADM1", 3), ("ADM2", 4), ("ADM3", 5), ("ADM4", 6), ("ADM5", 6),
-                ("PPLC", 6), ("PPLA", 6), ("PPL", 7), ("S", 8), ("RGN", 2), ("CONT", 0), ("L", 2),
-                ("H", 5), ("T", 5), ("A", 2), ("P", 7))
-MODALITY_ORDER = ("negated", "hypothetical", "forecast", "reported", "asserted")
 REALISED = frozenset({"asserted", "reported"})
-PARTICIPANT_CHILD_DEPS = frozenset({"det", "amod", "compound", "poss", "nummod", "quantmod", "nmod", "case", "advmod", "predet", "appos", "punct", "npadvmod", "cc:preconj", "preconj"})
 NOUN_POS = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
 # Prepositional phrases that belong to the noun phrase naming a participant: "police in
 # Jericho", "the emir of Qatar", "fighters from the north".
@@ -429,7 +418,7 @@ def _sense(ctx: Context, tok: Token, entry: Trigger) -> tuple[str, str | None] |
     """The (type, mode) of a trigger in context, or None when this use names no event."""
     rows = ctx.lex.conditions.get((entry.text, entry.pos), ())
     for cond in rows:
-        if all(_test(ctx, tok, entry, t, v) for t, v in zip(cond.tests, cond.values)):
+        if all(_test(ctx, tok, entry, t, v) for t, v in zip(cond.tests, cond.values, strict=True)):
             if cond.outcome == "drop":
                 return None
             if cond.outcome == "keep":
@@ -1262,7 +1251,7 @@ def _participants(ctx: Context, m: Mention) -> list[Participant]:
     if "defect" in m.flags and _lemma(m.token) in MOVING_SUBJECT:
         movers = sources
         receiving = targets + _prep_objects(v, ["to"])
-        former = _prep_objects(v, ["from"]) + [o for s_ in movers for o in _prep_objects(_lift_parent(ctx, s_), ["of"])]
+        former = _prep_objects(v, ["from"]) + [o for s_ in movers for o in _prep_objects(s_, ["of"])]
         sources, targets = receiving, movers + former
     if m.type in ("THREATEN", "REQUEST") and not targets:
         targets = _content_targets(ctx, m)
@@ -1346,11 +1335,6 @@ def _is_place(ctx: Context, t: Token) -> bool:
     ent = ctx.entity_of[t.i]
     return t.i in ctx.place_of or (ent is not None and ent.type in ("GPE", "LOC", "FAC")) or bool(
         _lexical_classes(t) & {"places"})
-
-
-def _lift_parent(ctx: Context, t: Token) -> Token:
-    """The noun a measure phrase starts from ("40 soldiers of the army": soldiers)."""
-    return t
 
 
 def _content_targets(ctx: Context, m: Mention) -> list[Token]:
@@ -1770,9 +1754,11 @@ def _phrase_with_particle(t: Token) -> str:
 def _modality(ctx: Context, m: Mention) -> None:
     """negated > hypothetical > forecast > reported > asserted, and the statement that
     reports the event when the statements layer has one."""
-    statement = _statement_for(ctx, m)
+    statement, reports = _statement_for(ctx, m)
     if statement is not None:
         m.statement = statement.id
+    if not reports:
+        statement = None  # the statement is the event itself: a threat, a demand, a denial
     v = m.anchor
     lex = ctx.lex
     if m.modality == "forecast" and m.status != "content":
@@ -1873,9 +1859,11 @@ def _sentence_reports(ctx: Context, index: int) -> set[int]:
     return out
 
 
-def _statement_for(ctx: Context, m: Mention) -> Statement | None:
-    """The innermost statement whose content holds the trigger, else one that covers the
-    trigger's sentence."""
+def _statement_for(ctx: Context, m: Mention) -> tuple[Statement | None, bool]:
+    """The statement that carries the event, and whether it reports it: the innermost
+    statement whose content holds the trigger reports it ("..., police said"); one whose
+    cue is the trigger, or that covers the sentence outside its content, is the event
+    itself ("The Houthi leadership warned that ..." is the threat, made, not reported)."""
     start = m.token.idx
     best: Statement | None = None
     for s in ctx.statements:
@@ -1883,22 +1871,14 @@ def _statement_for(ctx: Context, m: Mention) -> Statement | None:
             if best is None or (s.content[1] - s.content[0]) < (best.content[1] - best.content[0]):
                 best = s
     if best is not None:
-        return best
+        return best, True
     for s in ctx.statements:
-        if m.sent in s.sentences:
-            return s
-    return None
+        if (s.cue and s.cue[0] <= start < s.cue[1]) or m.sent in s.sentences:
+            return s, False
+    return None, False
 
 
 # ------------------------------------------------------------------ place and time
-
-
-def _feature_rank(place: Place) -> int:
-    code = place.feature or ""
-    for prefix, rank in FEATURE_RANK:
-        if code.startswith(prefix):
-            return rank
-    return 0
 
 
 def _attached(tok: Token, anchor_tokens: set[int], limit: int = 8) -> bool:
@@ -1920,11 +1900,13 @@ LOCATIVE = frozenset({"in", "at", "near", "around", "outside", "inside", "across
 
 
 def _place_candidates(ctx: Context, m: Mention) -> list[tuple[int, int, Place]]:
-    """Places of the mention's sentence, ranked: 0 where the event's clause says it
-    happened ("in Khwahan district, Badakhshan" -> Khwahan: the place named after the
-    preposition, its apposition only saying where that is), 1 other places of the clause,
-    2 places of the sentence, 3 places that only locate another place or say whose the
-    actor is ("US drone strike", "Turkey carried out ...")."""
+    """Where the mention's event happened, best first: 0 a toponym the event's clause puts
+    it in ("in Khwahan district, Badakhshan" -> Khwahan; "shelled Nikopol"), 1 one
+    elsewhere in the sentence after a locative preposition, 2 a place that only locates
+    another one (Badakhshan), kept for when the first is unknown. A toponym naming a
+    participant is no place of the event: the actor's country ("a US drone strike"), the
+    subject ("Turkey carried out"), who was addressed or blamed, or what was said to happen
+    elsewhere ("accused France of training jihadists in Benin")."""
     sent = ctx.sents[m.sent]
     core = {m.anchor.i, m.token.i}
     said = m.type in COMMUNICATIVE_TYPES
@@ -1940,18 +1922,26 @@ def _place_candidates(ctx: Context, m: Mention) -> list[tuple[int, int, Place]]:
         attached = _attached(tok, core)
         if not attached and _attached(tok, ctx.cores - core):
             continue  # another event's place
+        if _actor_country(place, tok):
+            continue
         head = _place_head(ctx, tok)
-        if _actor_country(place, tok) or _locates_place(ctx, tok, place):
-            rank = 3
-        elif said and (tok.idx in others or _in_content(tok, m.anchor)):
-            rank = 3  # what was said or demanded happens elsewhere; who was addressed is no place
-        elif tok.idx in sources:
-            rank = 1 if said else 3  # "Taliban officials in Kabul rejected": said in Kabul
-        elif attached and (head.dep_ == "pobj" and head.head.lower_ in LOCATIVE or (
-                m.type in VIOLENT_TYPES and head.dep_ in ("dobj", "nsubjpass"))):
+        locative = head.dep_ == "pobj" and head.head.lower_ in LOCATIVE
+        if said:
+            if tok.idx in others or _in_content(tok, m.anchor):
+                continue
+            if tok.idx in sources and locative:  # "Taliban officials in Kabul rejected"
+                out[place.id] = (0, i, place)
+                continue
+        elif tok.idx in sources and not (locative and head.head.lower_ != "from"):
+            continue  # "militants from Somalia": where they come from ("police in Lahore": where they are)
+        if _locates_place(ctx, tok, place):
+            rank = 2
+        elif attached and (locative or (m.type in VIOLENT_TYPES and head.dep_ in ("dobj", "nsubjpass"))):
             rank = 0
+        elif locative:
+            rank = 1
         else:
-            rank = 1 if attached else 2
+            continue  # a subject, an agent, an object: a participant, not a place
         out[place.id] = (rank, i, place)
     return sorted(out.values(), key=lambda c: (c[0], c[1]))
 
