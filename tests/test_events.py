@@ -25,6 +25,9 @@ from newsint.events import interval_of_value
 from newsint.schema import PLOVER_TYPES
 
 REPORTS = ROOT / "examples" / "reports" / "acled_style.jsonl"
+# More reports in the same format and conventions, written for these tests (invented
+# events in real places).
+OWN_REPORTS = ROOT / "tests" / "data" / "event_reports.jsonl"
 
 ACLED_SUB_TYPES = {
     "Battles": {"Armed clash", "Government regains territory", "Non-state actor overtakes territory"},
@@ -85,14 +88,20 @@ def span_text(record: dict, span: list[int]) -> str:
 
 
 def load_reports() -> list[dict]:
-    return [json.loads(line) for line in REPORTS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [json.loads(line) for path in (REPORTS, OWN_REPORTS)
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def test_the_reports_cover_every_acled_event_type() -> None:
     reports = load_reports()
     assert len(reports) >= 60
-    covered = {r["expect"]["acled"][0] for r in reports if r["expect"]["acled"]}
-    assert covered == set(ACLED_SUB_TYPES)
+    assert len({r["id"] for r in reports}) == len(reports)
+    for own in (r for r in reports if r["id"].startswith("e")):
+        assert all(own["expect"][k] is None or own["expect"][k] in own["text"]
+                   for k in ("source", "target", "place"))
+    for style in ("acled", "wire"):
+        covered = {r["expect"]["acled"][0] for r in reports if r["expect"]["acled"] and r["style"] == style}
+        assert covered == set(ACLED_SUB_TYPES), style
 
 
 @pytest.mark.parametrize("report", load_reports(), ids=lambda r: r["id"])

@@ -958,6 +958,13 @@ def _negated(m: Mention) -> bool:
     return False
 
 
+def _flags_of(ctx: Context, tok: Token) -> frozenset[str]:
+    """Flags of the trigger rows a verb token could be ("clashed" is symmetric: it cannot
+    be a passive participle, so "... shortages clashed with police" is a clause)."""
+    rows = ctx.lex.triggers.get((_lemma(tok), "V"), ())
+    return frozenset().union(*(r.flags for r in rows)) if rows else frozenset()
+
+
 def _eventive_noun(ctx: Context, noun: Token) -> bool:
     """A weapon or an event noun: "the roadside bomb that killed", "a bombing that..."."""
     lemma = _lemma(noun)
@@ -994,11 +1001,18 @@ def _in_background(ctx: Context, m: Mention) -> bool:
         if child.dep_ == "relcl" and not _infinitival(child):
             # "the bomb that killed four officers" tells the attack itself
             return not (_eventive_noun(ctx, gov) and _relative_subject(child))
-        if child.dep_ == "acl" and child.tag_ == "VBN" and gov.pos_ in ("NOUN", "PROPN", "PRON"):
-            # "weapons seized last year" is background; "soldiers killed in an ambush"
-            # (a casualty report, often a headline) is the news itself
-            if _casualty_kind(ctx, child) is None and gov.dep_ != "ROOT":
+        if child.dep_ == "acl" and child.tag_ in ("VBN", "VBG") and gov.pos_ in ("NOUN", "PROPN", "PRON"):
+            # "weapons seized last year", "journalists covering a protest" describe a
+            # participant; "soldiers killed in an ambush" (a casualty report, often a
+            # headline) is the news itself
+            # a present participle describes the noun only when that noun is someone's
+            # object ("arrested journalists covering a protest"); on a subject it is
+            # often the clause itself, mis-parsed
+            describes = gov.dep_ not in ("ROOT", "dep") if child.tag_ == "VBN" else gov.dep_ in ("dobj", "pobj", "dative", "nsubjpass")
+            if (_casualty_kind(ctx, child) is None and describes and not _infinitival(child)
+                    and _lemma(gov) not in ctx.lex.cue("speech_vehicle") and "recip" not in _flags_of(ctx, child)):
                 return True
+            return False  # a participial clause that tells the news: look no further up
         if child.dep_ in ("ccomp", "parataxis"):
             return False
     return False
@@ -1247,7 +1261,10 @@ def _participants(ctx: Context, m: Mention) -> list[Participant]:
             victims += numeric
     if "territory" in m.flags:
         # the side driven out is the target; the place taken is the event's place
-        targets = [t for t in targets if not _is_place(ctx, t)] + _prep_objects(v, ["from"])
+        ousted = _prep_objects(v, ["from"])
+        for obj in (t for t in targets if _is_place(ctx, t)):  # "the town of Tal Afar from the IS"
+            ousted += [x for n in obj.subtree for x in _prep_objects(n, ["from"]) if not _is_place(ctx, x)]
+        targets = [t for t in targets if not _is_place(ctx, t)] + ousted
     if "defect" in m.flags and _lemma(m.token) in MOVING_SUBJECT:
         movers = sources
         receiving = targets + _prep_objects(v, ["to"])
@@ -1333,8 +1350,11 @@ def _is_nobody(head: Token) -> bool:
 def _is_place(ctx: Context, t: Token) -> bool:
     t = _lift(ctx, t)
     ent = ctx.entity_of[t.i]
-    return t.i in ctx.place_of or (ent is not None and ent.type in ("GPE", "LOC", "FAC")) or bool(
-        _lexical_classes(t) & {"places"})
+    if t.i in ctx.place_of:
+        return True
+    if ent is not None:  # "the Islamic State" names a group, whatever its last word
+        return ent.type in ("GPE", "LOC", "FAC")
+    return bool(_lexical_classes(t) & {"places"})
 
 
 def _content_targets(ctx: Context, m: Mention) -> list[Token]:
@@ -2284,7 +2304,11 @@ def _protest_response(a: Mention, b: Mention) -> bool:
         return True
     if responder.mode == "crowd-control" or responder.weapon_mode == "crowd-control":
         return True
-    return responder.type == "COERCE" and any(p.classes & {"police", "state_forces"} for p in responder.sources())
+    if responder.type == "COERCE" and any(p.classes & {"police", "state_forces"} for p in responder.sources()):
+        return True
+    # "protesters ... clashed with police": the demonstration turned violent
+    return "recip" in responder.flags and not [p for p in responder.sources() if not p.classes & {"protesters", "rioters"}] and any(
+        p.classes & {"police", "state_forces"} for p in responder.others())
 
 
 def _earlier_cluster(ctx: Context, lc: Cluster, clusters: list[Cluster]) -> Cluster | None:
