@@ -1,11 +1,687 @@
-"""Places layer: toponyms resolved to GeoNames entries (issue 3: not built yet)."""
+"""Places layer: toponyms resolved to GeoNames entries, offline.
+
+Recognition: spaCy's GPE/LOC/FAC mentions, plus gazetteer names the model missed or
+mislabelled (a lone "Gardez" taken for a person), kept only with evidence that a place is
+meant: a locative preposition, a stated hierarchy, a dateline, or a name that is a
+country or first-level area. Demonyms ("Afghan") and organisation names that contain a
+place ("Syrian Observatory for Human Rights") are not places; they tell the document's
+country focus instead.
+
+Resolution reads the document as a careful reader does: the hierarchy the text states
+("Gardez, the capital of Paktia province", "Jalalabad, Nangarhar", "Alexandria, La."),
+cue words naming the kind of place (province, district, city), the countries the article
+is about, the provinces it names, closeness to its other places, and population as the
+prior. A small linear ranker (weights in data/places/ranker.json) weighs these; repeated
+mentions of one name in an article agree unless the text places one of them elsewhere.
+"""
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import json
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
 
+from spacy.tokens import Doc, Span, Token
+
+from newsint.data import data_path
+from newsint.gazetteer import (
+    FORM_ALIAS,
+    FORM_ALTERNATE,
+    KIND_ADM1,
+    KIND_ADM2,
+    KIND_CITY,
+    KIND_CONTINENT,
+    KIND_COUNTRY,
+    KIND_REGION,
+    Entry,
+    Gazetteer,
+    fold,
+    get_gazetteer,
+)
 from newsint.schema import Article, Entity, Place
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Labels spaCy's small model often gives a lone place name (it reads "Gardez" as a person,
+# "Oxford" as an organisation); such a mention is a place only with evidence in context.
+MISLABEL_LABELS = frozenset({"ORG", "PERSON", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT"})
+
+MAX_NAME_TOKENS = 6
+MAX_CANDIDATES = 40
+
+
+# ---------------------------------------------------------------------------------------
+# Lexicons (data/places/)
+
+
+def _tsv_column(rel: str, column: str) -> list[dict[str, str]]:
+    lines = [
+        line for line in data_path(rel).read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    header = lines[0].split("\t")
+    return [dict(zip(header, line.split("\t"))) for line in lines[1:]]
+
+
+@lru_cache(maxsize=1)
+def not_places() -> frozenset[str]:
+    return frozenset(fold(row["name"]) for row in _tsv_column("places/not_places.tsv", "name"))
+
+
+@lru_cache(maxsize=1)
+def demonyms() -> dict[str, str]:
+    """Folded demonym (and its plural) -> ISO country code or region name."""
+    out: dict[str, str] = {}
+    for row in _tsv_column("places/demonyms.tsv", "demonym"):
+        word, place = row["demonym"], row["place"]
+        out[fold(word)] = place
+        plural = word + ("es" if word.endswith(("sh", "ch")) else "s")
+        if not word.endswith(("ese", "ish", "ch", "ss")):  # "Chinese", "British" have none
+            out.setdefault(fold(plural), place)
+    return out
+
+
+@dataclass(frozen=True)
+class RankerWeights:
+    names: tuple[str, ...]
+    weights: tuple[float, ...]
+
+
+@lru_cache(maxsize=1)
+def ranker() -> RankerWeights:
+    data = json.loads(data_path("places/ranker.json").read_text(encoding="utf-8"))
+    names = tuple(FEATURES)
+    return RankerWeights(names, tuple(float(data["weights"].get(n, 0.0)) for n in names))
+
+
+# Words that, next to a name, say what kind of place it is.
+TYPE_WORDS = {
+    "province": "adm", "provinces": "adm", "state": "adm", "governorate": "adm",
+    "region": "adm", "oblast": "adm", "prefecture": "adm", "territory": "adm",
+    "county": "adm2", "district": "adm2", "parish": "adm2", "municipality": "adm2",
+    "borough": "adm2", "township": "adm2",
+    "city": "city", "town": "city", "village": "city", "capital": "city", "suburb": "city",
+    "hamlet": "city", "township's": "city", "neighborhood": "city", "neighbourhood": "city",
+    "country": "country", "nation": "country", "republic": "country", "kingdom": "country",
+}
+# Prepositions after which a capitalised name is most often a place.
+LOCATIVE = frozenset(
+    "in at near from to outside across into toward towards around through throughout "
+    "via inside within between beyond off".split()
+)
+# Words that make the capitalised name after them a person.
+TITLES = frozenset(
+    "mr mrs ms miss dr gov governor sen senator rep president gen general lt col sgt "
+    "officer judge mayor coach prof professor rev sir lord lady king queen prince "
+    "princess pope saint st minister secretary chairman chief capt captain cpl pvt "
+    "sheriff deputy detective agent trooper justice attorney councilman councilwoman".split()
+)
+DIRECTIONS = frozenset(
+    "north south east west northern southern eastern western central northeast northwest "
+    "southeast southwest northeastern northwestern southeastern southwestern "
+    "north-east north-west south-east south-west north-eastern north-western "
+    "south-eastern south-western mid upper lower greater".split()
+)
+CONNECTORS = frozenset({"of", "de", "del", "la", "le", "du", "upon", "on", "al", "el", "and", "-", "'"})
+CALENDAR = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+
+
+# ---------------------------------------------------------------------------------------
+# Mentions
+
+
+@dataclass
+class Mention:
+    start: int  # token indexes into the doc
+    end: int
+    text: str
+    key: str
+    label: str  # spaCy label, or "" for a gazetteer match outside entities
+    candidates: tuple[Entry, ...] = ()
+    type_cue: str | None = None
+    containers: list[int] = field(default_factory=list)  # indexes of mentions that contain it
+    container_entries: tuple[Entry, ...] = ()  # areas from abbreviations ("La.")
+    contained: bool = False  # it is itself named as the container of another mention
+    evidence: float = 1.0  # how sure we are that it is a place at all
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading article and trailing possessive or punctuation from a name span."""
+    while start < end and (doc[start].lower_ in {"the", "a"} or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in {"'s", "’s", "'"}):
+        end -= 1
+    return start, end
+
+
+def _is_name_token(tok: Token) -> bool:
+    text = tok.text
+    return bool(text) and text[0].isupper() and not tok.is_punct and tok.lower_ not in CALENDAR
+
+
+def _entity_spans(doc: Doc, entities: list[Entity]) -> list[tuple[int, int, str]]:
+    """The NER mentions as token spans with labels (from the entities layer's offsets)."""
+    spans = []
+    for ent in entities:
+        span = doc.char_span(ent.start, ent.end, alignment_mode="expand")
+        if span is not None and len(span):
+            spans.append((span.start, span.end, ent.type))
+    return sorted(spans)
+
+
+def _name_runs(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """Maximal runs of capitalised tokens (with connectors like "of", "-") in [start, end)."""
+    runs = []
+    i = start
+    while i < end:
+        if not _is_name_token(doc[i]):
+            i += 1
+            continue
+        j = i + 1
+        while j < end:
+            if _is_name_token(doc[j]):
+                j += 1
+            elif (
+                doc[j].lower_ in CONNECTORS and j + 1 < end and _is_name_token(doc[j + 1])
+                and doc[j].sent is doc[j + 1].sent
+            ):
+                j += 2
+            else:
+                break
+        runs.append((i, j))
+        i = j
+    return runs
+
+
+def _sub_spans(start: int, end: int, doc: Doc) -> list[tuple[int, int]]:
+    out = []
+    for i in range(start, end):
+        if not _is_name_token(doc[i]):
+            continue
+        for j in range(i + 1, min(end, i + MAX_NAME_TOKENS) + 1):
+            if _is_name_token(doc[j - 1]):
+                out.append((i, j))
+    return out
+
+
+def _variants(doc: Doc, start: int, end: int) -> list[tuple[int, int, str | None]]:
+    """Spans to look up for an entity, best first: the whole name; without a trailing type
+    word ("Paktia province" -> "Paktia", cue "adm"); without a leading direction
+    ("northern Syria" -> "Syria")."""
+    out = [(start, end, None)]
+    if end - start > 1 and doc[end - 1].lower_ in TYPE_WORDS:
+        out.append((start, end - 1, TYPE_WORDS[doc[end - 1].lower_]))
+    if end - start > 1 and doc[start].lower_ in DIRECTIONS:
+        out.append((start + 1, end, None))
+    return out
+
+
+def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[list[Mention], dict]:
+    """Toponym mentions with their candidates, and the document's focus signals."""
+    ents = _entity_spans(doc, entities)
+    in_place_ent = [False] * len(doc)
+    ent_at: list[tuple[int, int, str] | None] = [None] * len(doc)
+    for s, e, label in ents:
+        for i in range(s, e):
+            ent_at[i] = (s, e, label)
+            if label in PLACE_LABELS:
+                in_place_ent[i] = True
+
+    # 1. Spans to look up.
+    proposals: list[tuple[int, int, str, list[tuple[int, int, str | None]]]] = []
+    for s, e, label in ents:
+        if label not in PLACE_LABELS:
+            continue
+        s, e = _trim(doc, s, e)
+        if s >= e:
+            continue
+        # "Jalalabad, Nangarhar" as one entity: each part is a mention.
+        parts, k = [], s
+        for i in range(s, e):
+            if doc[i].text == ",":
+                parts.append((k, i))
+                k = i + 1
+        parts.append((k, e))
+        for ps, pe in parts:
+            ps, pe = _trim(doc, ps, pe)
+            if ps < pe:
+                proposals.append((ps, pe, label, _variants(doc, ps, pe)))
+    gaz_spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(doc):
+        if in_place_ent[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(doc) and not in_place_ent[j]:
+            j += 1
+        for rs, re_ in _name_runs(doc, i, j):
+            gaz_spans.extend(_sub_spans(rs, re_, doc))
+        i = j
+
+    keys = {fold(doc[s:e].text) for _, _, _, vs in proposals for s, e, _ in vs}
+    keys |= {fold(doc[s:e].text) for s, e in gaz_spans}
+    found = gaz.lookup(k for k in keys if k)
+    person_tokens = _person_name_tokens(doc, ents)
+    blocked = not_places()
+    demonym = demonyms()
+
+    mentions: list[Mention] = []
+    taken = [False] * len(doc)
+    for s, e, label, variants in proposals:
+        for vs, ve, cue in variants:
+            key = fold(doc[vs:ve].text)
+            if key in blocked or key in demonym or not found.get(key):
+                continue
+            if doc[vs:ve].text in person_tokens and not _locative_before(doc, vs):
+                continue
+            m = Mention(vs, ve, doc[vs:ve].text, key, label, found[key], type_cue=cue)
+            mentions.append(m)
+            for t in range(vs, ve):
+                taken[t] = True
+            break
+
+    # 2. Gazetteer matches outside place entities: longest first, no overlaps.
+    matches = sorted(
+        ((s, e) for s, e in gaz_spans if found.get(fold(doc[s:e].text))),
+        key=lambda se: (-(se[1] - se[0]), se[0]),
+    )
+    for s, e in matches:
+        if any(taken[t] for t in range(s, e)):
+            continue
+        key = fold(doc[s:e].text)
+        if key in blocked or key in demonym:
+            continue
+        ent = ent_at[s]
+        label = ""
+        if ent is not None:
+            es, ee = _trim(doc, ent[0], ent[1])
+            if (es, ee) != (s, e) or ent[2] not in MISLABEL_LABELS:
+                continue  # part of a longer name: an organisation, a person, a title
+            label = ent[2]
+        elif any(ent_at[t] is not None for t in range(s, e)):
+            continue
+        evidence = _place_evidence(doc, s, e, label, found[key], person_tokens)
+        if evidence <= 0:
+            continue
+        mentions.append(Mention(s, e, doc[s:e].text, key, label, found[key], evidence=evidence))
+        for t in range(s, e):
+            taken[t] = True
+
+    mentions.sort(key=lambda m: m.start)
+    for m in mentions:
+        m.candidates = _prune(m.candidates)
+        if m.type_cue is None:
+            m.type_cue = _type_cue(doc, m.start, m.end)
+    _link_hierarchy(doc, mentions, gaz)
+    mentions = [m for m in mentions if m.evidence > 0]
+    focus = _focus_signals(doc, ents, found, mentions)
+    return mentions, focus
+
+
+def _person_name_tokens(doc: Doc, ents: list[tuple[int, int, str]]) -> set[str]:
+    """Words that are part of a multi-word person's name in this document ("Clinton" after
+    "Hillary Clinton"): alone, they name that person again, not a town."""
+    out: set[str] = set()
+    for s, e, label in ents:
+        if label == "PERSON" and e - s >= 2:
+            out.update(t.text for t in doc[s:e] if _is_name_token(t))
+    return out
+
+
+def _locative_before(doc: Doc, start: int) -> bool:
+    j = start - 1
+    while j >= 0 and doc[j].lower_ in DIRECTIONS | {"the"}:
+        j -= 1
+    return j >= 0 and doc[j].lower_ in LOCATIVE
+
+
+def _place_evidence(
+    doc: Doc, s: int, e: int, label: str, cands: tuple[Entry, ...], person_tokens: set[str]
+) -> float:
+    """How far a gazetteer match outside the model's place entities is a place (0 = not)."""
+    text = doc[s:e].text
+    if text in person_tokens:
+        return 0.0
+    prev = doc[s - 1] if s > 0 else None
+    if prev is not None and prev.lower_.rstrip(".") in TITLES:
+        return 0.0
+    if not all(t.pos_ == "PROPN" or t.lower_ in CONNECTORS or t.is_upper for t in doc[s:e]):
+        return 0.0
+    follows = doc[e] if e < len(doc) else None
+    # A dateline: the article opens with the name, then a comma, dash or parenthesis.
+    dateline = s == 0 and follows is not None and follows.text in {",", "(", "-", "—", "–"}
+    locative = _locative_before(doc, s)
+    # "X, Y" where the part after the comma is a known area or an abbreviation.
+    comma_area = follows is not None and follows.text == "," and e + 1 < len(doc) and _is_name_token(doc[e + 1])
+    type_cue = _type_cue(doc, s, e) is not None
+    best = cands[0]
+    strong = any(c.form <= FORM_ALIAS and c.kind in (KIND_COUNTRY, KIND_ADM1, KIND_CONTINENT, KIND_REGION) for c in cands)
+    big_city = any(c.form == 0 and c.kind == KIND_CITY and c.population >= 100_000 for c in cands)
+    sentence_start = doc[s].is_sent_start
+    if label == "PERSON":
+        if dateline or locative or comma_area or type_cue:
+            return 0.7
+        return 0.0
+    if label:
+        if dateline or locative or type_cue or (strong and not sentence_start):
+            return 0.7
+        return 0.0
+    if dateline:
+        return 0.8
+    if sentence_start and not (locative or comma_area):
+        return 0.0
+    if locative and (strong or big_city or best.population >= 1000):
+        return 0.6
+    if strong:
+        return 0.6
+    if type_cue:
+        return 0.5
+    if comma_area and best.population >= 1000:
+        return 0.4
+    return 0.0
+
+
+def _type_cue(doc: Doc, start: int, end: int) -> str | None:
+    """"Paktia province", "Khwahan district", "the city of Gardez", "the village of X"."""
+    if end < len(doc) and doc[end].lower_ in TYPE_WORDS:
+        return TYPE_WORDS[doc[end].lower_]
+    if start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in TYPE_WORDS:
+        return TYPE_WORDS[doc[start - 2].lower_]
+    return None
+
+
+def _prune(cands: tuple[Entry, ...]) -> tuple[Entry, ...]:
+    """One entry per place, at most MAX_CANDIDATES, keeping every area and country."""
+    seen: set[int] = set()
+    out = []
+    for c in cands:
+        if c.pid in seen:
+            continue
+        seen.add(c.pid)
+        if len(out) < MAX_CANDIDATES or c.kind != KIND_CITY:
+            out.append(c)
+    return tuple(out)
+
+
+_BETWEEN = re.compile(
+    r"^(,|,? in|,? (in )?(the |a )?((\w+(-\w+)?) ){0,3}(capital|city|town|village|district|"
+    r"province|region|state|county|part|suburb|outskirts|area|heart|centre|center) of( the)?"
+    r"( \w+(-\w+)?){0,2}|,? (in )?(the )?(north|south|east|west|center|centre)(ern)? of)$"
+)
+
+
+def _link_hierarchy(doc: Doc, mentions: list[Mention], gaz: Gazetteer) -> None:
+    """Containers the text states: "Jalalabad, Nangarhar", "Gardez, the capital of Paktia
+    province", "Khwahan district in Badakhshan", "Alexandria, La."."""
+    for i, m in enumerate(mentions):
+        # Dateline abbreviations: "Alexandria, La.", "NEWARK, N.J.".
+        if m.end + 1 < len(doc) and doc[m.end].text == ",":
+            abbr = doc[m.end + 1].text
+            found = gaz.abbreviations([abbr, abbr + "."]) if abbr[:1].isupper() else {}
+            entries = tuple(e for v in found.values() for e in v)
+            if entries:
+                m.container_entries = entries
+                if m.evidence <= 0:
+                    m.evidence = 0.5
+        for j in range(i + 1, min(i + 3, len(mentions))):
+            n = mentions[j]
+            if doc[m.start].sent is not doc[n.start].sent or n.start - m.end > 9:
+                break
+            between = " ".join(t.lower_ for t in doc[m.end : n.start])
+            if _BETWEEN.match(between) and _could_contain(n, m):
+                m.containers.append(j)
+                n.contained = True
+                break
+
+
+def _could_contain(outer: Mention, inner: Mention) -> bool:
+    return any(
+        o.kind in (KIND_COUNTRY, KIND_ADM1, KIND_ADM2, KIND_REGION) and _inside(c, o)
+        for o in outer.candidates for c in inner.candidates if c.pid != o.pid
+    )
+
+
+def _inside(c: Entry, area: Entry) -> bool:
+    if area.kind == KIND_COUNTRY:
+        return c.country == area.country and c.kind != KIND_COUNTRY
+    if area.kind == KIND_ADM1:
+        return c.adm1 == area.pid
+    if area.kind == KIND_ADM2:
+        return c.adm2 == area.pid
+    if area.kind == KIND_REGION and area.country:
+        return c.country == area.country and c.kind not in (KIND_COUNTRY, KIND_REGION)
+    return False
+
+
+def _focus_signals(doc: Doc, ents, found, mentions: list[Mention]) -> dict[str, float]:
+    """Country votes from words that are not places but say where the story is: demonyms
+    ("Afghan officials") and organisation names holding a place ("Kabul University")."""
+    votes: dict[str, float] = defaultdict(float)
+    demonym = demonyms()
+    taken = set()
+    for m in mentions:
+        taken.update(range(m.start, m.end))
+    for s, e, label in ents:
+        if label == "NORP" or label in MISLABEL_LABELS:
+            for t in doc[s:e]:
+                place = demonym.get(fold(t.text))
+                if place and len(place) == 2:
+                    votes[place] += 1.0
+    for s, e, label in ents:
+        if label in {"ORG", "FAC"} and not any(t in taken for t in range(s, e)):
+            for rs, re_ in _name_runs(doc, s, e):
+                for ss, se in _sub_spans(rs, re_, doc):
+                    for c in found.get(fold(doc[ss:se].text), ())[:1]:
+                        if c.form <= FORM_ALIAS and c.kind in (KIND_COUNTRY, KIND_ADM1) and c.country:
+                            votes[c.country] += 0.5
+    return dict(votes)
+
+
+# ---------------------------------------------------------------------------------------
+# Resolution
+
+
+FEATURES = (
+    "bias_country", "bias_adm1", "bias_adm2", "bias_city", "bias_continent", "bias_region",
+    "log_population", "capital", "form_alias", "form_alternate", "exact_name",
+    "most_populous", "focus_share", "focus_top", "area_mentioned", "in_container",
+    "container_missed", "type_match", "type_mismatch", "closeness", "named_for_its_city",
+    "contained_area", "largest_area",
+)
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+_KIND_BIAS = {
+    KIND_COUNTRY: "bias_country", KIND_ADM1: "bias_adm1", KIND_ADM2: "bias_adm2",
+    KIND_CITY: "bias_city", KIND_CONTINENT: "bias_continent", KIND_REGION: "bias_region",
+}
+_TYPE_KINDS = {
+    "adm": (KIND_ADM1, KIND_ADM2), "adm2": (KIND_ADM2,), "city": (KIND_CITY,),
+    "country": (KIND_COUNTRY,),
+}
+
+
+@dataclass
+class Context:
+    """What the rest of the document says, from the current best reading of each mention."""
+
+    focus: dict[str, float]  # country -> share
+    top_country: str | None
+    areas: dict[int, float]  # pid of an area named or implied -> weight, by mention
+    points: list[tuple[int, float, float, float]]  # (mention index, lat, lon, weight)
+
+
+def candidate_features(
+    m: Mention, c: Entry, mentions: list[Mention], ctx: Context, index: int,
+    choice: dict[int, Entry], text: str,
+) -> list[float]:
+    f = dict.fromkeys(FEATURES, 0.0)
+    f[_KIND_BIAS[c.kind]] = 1.0
+    f["log_population"] = math.log10(1 + c.population) / 7.0
+    f["capital"] = float(c.feature == "PPLC")
+    f["form_alias"] = float(c.form == FORM_ALIAS)
+    f["form_alternate"] = float(c.form == FORM_ALTERNATE)
+    f["exact_name"] = float(fold(c.name) == m.key)
+    f["most_populous"] = float(c.pid == m.candidates[0].pid)
+    own = ctx.focus.get(c.country, 0.0) if c.country else 0.0
+    f["focus_share"] = own
+    f["focus_top"] = float(c.country is not None and c.country == ctx.top_country)
+    f["area_mentioned"] = float(
+        (c.adm1 is not None and ctx.areas.get(c.adm1, 0) > 0)
+        or (c.adm2 is not None and ctx.areas.get(c.adm2, 0) > 0)
+    )
+    containers = [choice.get(j) for j in m.containers] + list(m.container_entries)
+    containers = [x for x in containers if x is not None]
+    if m.containers or m.container_entries:
+        alternatives = [o for j in m.containers for o in mentions[j].candidates] + list(m.container_entries)
+        if any(_inside(c, o) for o in alternatives):
+            f["in_container"] = 1.0
+        else:
+            f["container_missed"] = 1.0
+    if m.type_cue:
+        kinds = _TYPE_KINDS[m.type_cue]
+        f["type_match"] = float(c.kind in kinds)
+        f["type_mismatch"] = float(c.kind not in kinds)
+    best = math.inf
+    for j, lat, lon, w in ctx.points:
+        if j != index and mentions[j].key != m.key:
+            best = min(best, _km(c.lat, c.lon, lat, lon))
+    if best < math.inf:
+        f["closeness"] = max(0.0, 1.0 - math.log10(1.0 + best) / 4.0)
+    if c.kind in (KIND_ADM1, KIND_ADM2):
+        f["named_for_its_city"] = float(
+            any(o.kind == KIND_CITY and (o.adm1 == c.pid or o.adm2 == c.pid) for o in m.candidates)
+        )
+        f["largest_area"] = float(
+            c.pid == max((o for o in m.candidates if o.kind == c.kind), key=lambda o: o.population).pid
+        )
+    f["contained_area"] = float(m.contained and c.kind in (KIND_COUNTRY, KIND_ADM1, KIND_ADM2, KIND_REGION))
+    return [f[n] for n in FEATURES]
+
+
+def _score(features: list[float], weights: tuple[float, ...]) -> float:
+    return sum(x * w for x, w in zip(features, weights))
+
+
+def _context(mentions: list[Mention], choice: dict[int, Entry], probs: dict[int, float],
+             signals: dict[str, float]) -> Context:
+    votes: dict[str, float] = defaultdict(float)
+    for country, v in signals.items():
+        votes[country] += v
+    areas: dict[int, float] = defaultdict(float)
+    points = []
+    seen_keys: set[str] = set()
+    for i, m in enumerate(mentions):
+        c = choice[i]
+        w = probs[i] * m.evidence
+        if c.country and m.key not in seen_keys:
+            votes[c.country] += w
+        seen_keys.add(m.key)
+        if c.kind in (KIND_ADM1, KIND_ADM2):
+            areas[c.pid] += w
+        if c.kind in (KIND_CITY, KIND_ADM2, KIND_ADM1) and w >= 0.5:
+            points.append((i, c.lat, c.lon, w))
+    total = sum(votes.values()) or 1.0
+    focus = {k: v / total for k, v in votes.items()}
+    top = max(sorted(focus), key=lambda k: focus[k]) if focus else None
+    return Context(focus, top, dict(areas), points)
+
+
+def resolve_mentions(mentions: list[Mention], signals: dict[str, float], text: str = "") -> list[tuple[Entry, float]]:
+    """Choose a candidate for each mention: a prior-only pass, then two passes with the
+    document's context from the previous one; mentions of one name share their choice."""
+    weights = ranker().weights
+    prior_only = dict.fromkeys(
+        ("focus_share", "focus_top", "area_mentioned", "closeness", "in_container", "container_missed"), 0.0
+    )
+    prior_weights = tuple(
+        0.0 if n in prior_only else w for n, w in zip(FEATURES, weights)
+    )
+    choice: dict[int, Entry] = {}
+    probs: dict[int, float] = {}
+    empty = Context({}, None, {}, [])
+    result = _choose(mentions, empty, choice, prior_weights, text)
+    for _ in range(2):
+        for i, (c, p) in enumerate(result):
+            choice[i], probs[i] = c, p
+        ctx = _context(mentions, choice, probs, signals)
+        result = _choose(mentions, ctx, choice, weights, text)
+    return result
+
+
+def _choose(mentions, ctx, choice, weights, text) -> list[tuple[Entry, float]]:
+    scores: list[dict[int, float]] = []
+    for i, m in enumerate(mentions):
+        scores.append(
+            {c.pid: _score(candidate_features(m, c, mentions, ctx, i, choice, text), weights) for c in m.candidates}
+        )
+    # Mentions of one name agree: they pool their evidence, except a mention whose own
+    # text places it (a stated container) decides for itself.
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, m in enumerate(mentions):
+        if not (m.containers or m.container_entries):
+            groups[m.key].append(i)
+    pooled: dict[int, dict[int, float]] = {}
+    for key, idx in groups.items():
+        total: dict[int, float] = defaultdict(float)
+        for i in idx:
+            for pid, s in scores[i].items():
+                total[pid] += s / len(idx)
+        # a stated container for the same name elsewhere counts too
+        for i, m in enumerate(mentions):
+            if m.key == key and i not in idx:
+                for pid, s in scores[i].items():
+                    total[pid] += 0.5 * s / len(idx)
+        for i in idx:
+            pooled[i] = total
+    out = []
+    for i, m in enumerate(mentions):
+        s = pooled.get(i, scores[i])
+        best = max(m.candidates, key=lambda c: (s[c.pid], c.population, -c.pid))
+        top = s[best.pid]
+        z = sum(math.exp(v - top) for v in s.values())
+        out.append((best, 1.0 / z))
+    return out
 
 
 def resolve_places(doc: Doc, article: Article, entities: list[Entity]) -> list[Place]:
-    return []
+    if not len(doc):
+        return []
+    gaz = get_gazetteer()
+    mentions, signals = find_mentions(doc, entities, gaz)
+    if not mentions:
+        return []
+    resolved = resolve_mentions(mentions, signals, article.text)
+    places = []
+    for n, (m, (entry, p)) in enumerate(zip(mentions, resolved), start=1):
+        span = doc[m.start : m.end]
+        admin1 = entry.pid if entry.kind == KIND_ADM1 else entry.adm1
+        places.append(
+            Place(
+                id=f"p{n}",
+                start=span.start_char,
+                end=span.end_char,
+                text=span.text,
+                name=entry.name,
+                geonameid=entry.geonameid,
+                lat=entry.lat,
+                lon=entry.lon,
+                country=entry.country,
+                admin1=gaz.name_of(admin1) if entry.kind != KIND_ADM1 else entry.name,
+                feature=entry.feature,
+                confidence=round(p * m.evidence, 3),
+            )
+        )
+    return places
