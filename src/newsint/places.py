@@ -313,6 +313,11 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
 
     # 2. The model's place entities.
     for s, e, label in merged:
+        text = doc[s:e].text
+        if text in abbreviations and ("." in text or _after_comma(doc, s)):
+            # "Fla.", "Mo.", "N.J.": the state, not the Norwegian village of Fla
+            add(Mention(s, e, text, fold(text), label, abbreviations[text], evidence=0.9))
+            continue
         for vs, ve, cue in _variants(doc, s, e):
             key = fold(doc[vs:ve].text)
             if doc[vs:ve].text in person_tokens and not _locative_before(doc, vs):
@@ -321,12 +326,6 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
             if cands:
                 add(Mention(vs, ve, doc[vs:ve].text, key, label, cands, type_cue=cue))
                 break
-        else:
-            text = doc[s:e].text
-            # "in D.C.", "the B.C. government": an abbreviation the model took for a place
-            # (two-letter postal codes only after a comma, where they cannot be words).
-            if text in abbreviations and ("." in text or _after_comma(doc, s)):
-                add(Mention(s, e, text, fold(text), label, abbreviations[text], evidence=0.8))
 
     # 3. Gazetteer names outside them, longest first, kept on evidence in context.
     matches = sorted(
@@ -372,9 +371,9 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
 
     mentions.sort(key=lambda m: m.start)
     for m in mentions:
-        m.candidates = _prune(m.candidates)
         if m.type_cue is None:
             m.type_cue = _type_cue(doc, m.start, m.end)
+        m.candidates = _prune(m.candidates, m.type_cue)
     _link_hierarchy(doc, mentions, gaz)
     focus = _focus_signals(doc, ents, found, mentions)
     return mentions, focus
@@ -488,14 +487,19 @@ def _type_cue(doc: Doc, start: int, end: int) -> str | None:
     return None
 
 
-def _prune(cands: tuple[Entry, ...]) -> tuple[Entry, ...]:
-    """One entry per place, at most MAX_CANDIDATES, keeping every area and country."""
+def _prune(cands: tuple[Entry, ...], type_cue: str | None = None) -> tuple[Entry, ...]:
+    """One entry per place, at most MAX_CANDIDATES, keeping every area and country; a
+    district named after the town in it ("Gardez" district) gives way to the town unless
+    the text says district."""
     seen: set[int] = set()
     out = []
+    towns = {(c.adm2, fold(c.name)) for c in cands if c.kind == KIND_CITY and c.adm2 is not None}
     for c in cands:
         if c.pid in seen:
             continue
         seen.add(c.pid)
+        if c.kind == KIND_ADM2 and type_cue not in ("adm", "adm2") and (c.pid, fold(c.name)) in towns:
+            continue
         if len(out) < MAX_CANDIDATES or c.kind != KIND_CITY:
             out.append(c)
     return tuple(out)
@@ -581,10 +585,15 @@ def _focus_signals(doc: Doc, ents, found, mentions: list[Mention]) -> dict[str, 
 
 FEATURES = (
     "bias_country", "bias_adm1", "bias_adm2", "bias_city", "bias_continent", "bias_region",
-    "log_population", "capital", "form_alias", "form_alternate", "exact_name",
-    "most_populous", "focus_share", "focus_top", "area_mentioned", "in_container",
-    "container_missed", "type_match", "type_mismatch", "closeness", "named_for_its_city",
-    "contained_area", "largest_area",
+    "log_population", "log_population_ratio", "most_populous", "capital", "form_alias",
+    "form_alternate", "exact_name", "focus_share", "focus_top", "country_named",
+    "area_mentioned", "in_container", "container_missed", "type_match", "type_mismatch",
+    "closeness", "named_for_its_city", "contained_area", "largest_area", "province_share",
+    "in_named_area", "holds_named_place",
+)
+# Features read from the rest of the document's readings: left out of the first pass.
+CONTEXT_FEATURES = frozenset(
+    {"focus_share", "focus_top", "country_named", "area_mentioned", "closeness", "province_share"}
 )
 
 
@@ -603,42 +612,80 @@ _TYPE_KINDS = {
     "adm": (KIND_ADM1, KIND_ADM2), "adm2": (KIND_ADM2,), "city": (KIND_CITY,),
     "country": (KIND_COUNTRY,),
 }
+_AREAS = (KIND_COUNTRY, KIND_ADM1, KIND_ADM2, KIND_REGION)
 
 
 @dataclass
 class Context:
-    """What the rest of the document says, from the current best reading of each mention."""
+    """What the rest of the document says, from the current best reading of each mention.
+    Votes are kept per name so that a mention's own votes can be left out when it is
+    judged (a name mentioned seven times must not vote itself into its own country)."""
 
-    focus: dict[str, float]  # country -> share
-    top_country: str | None
-    areas: dict[int, float]  # pid of an area named or implied -> weight, by mention
-    points: list[tuple[int, float, float, float]]  # (mention index, lat, lon, weight)
+    votes: dict[str, float] = field(default_factory=dict)  # country -> votes
+    votes_by_key: dict[str, dict[str, float]] = field(default_factory=dict)
+    province_votes: dict[int, float] = field(default_factory=dict)  # adm1 pid -> votes
+    province_votes_by_key: dict[str, dict[int, float]] = field(default_factory=dict)
+    # From every reading of every name, whatever is chosen: which names could be an
+    # area, and which names have a reading inside an area.
+    area_readings: dict[int, set[str]] = field(default_factory=dict)
+    inside_readings: dict[int, set[str]] = field(default_factory=dict)
+    named_countries: dict[str, set[str]] = field(default_factory=dict)  # country -> keys naming it
+    areas: dict[int, set[str]] = field(default_factory=dict)  # area pid -> keys naming it
+    points: list[tuple[str, float, float]] = field(default_factory=list)  # (key, lat, lon)
+
+    def focus(self, key: str) -> tuple[dict[str, float], str | None]:
+        """Country shares of the votes of every other name, and the leading country."""
+        own = self.votes_by_key.get(key, {})
+        votes = {c: v - own.get(c, 0.0) for c, v in self.votes.items()}
+        votes = {c: v for c, v in votes.items() if v > 1e-9}
+        total = sum(votes.values())
+        if not total:
+            return {}, None
+        return {c: v / total for c, v in votes.items()}, max(sorted(votes), key=lambda c: votes[c])
+
+    def province_share(self, key: str, pid: int | None) -> float:
+        if pid is None:
+            return 0.0
+        own = self.province_votes_by_key.get(key, {})
+        total = sum(self.province_votes.values()) - sum(own.values())
+        if total <= 1e-9:
+            return 0.0
+        return max(0.0, self.province_votes.get(pid, 0.0) - own.get(pid, 0.0)) / total
 
 
-def candidate_features(
-    m: Mention, c: Entry, mentions: list[Mention], ctx: Context, index: int,
-    choice: dict[int, Entry], text: str,
-) -> list[float]:
+# Regions and seas have no population; as a prior they weigh like a populous country
+# (news names "the Middle East", not the hamlet of that name in Maryland).
+REGION_PROMINENCE = 10_000_000
+
+
+def _prominence(c: Entry) -> int:
+    return max(c.population, REGION_PROMINENCE) if c.kind in (KIND_REGION, KIND_CONTINENT) else c.population
+
+
+def candidate_features(m: Mention, c: Entry, mentions: list[Mention], ctx: Context) -> list[float]:
+    """The ranker's view of one candidate for one mention."""
     f = dict.fromkeys(FEATURES, 0.0)
     f[_KIND_BIAS[c.kind]] = 1.0
-    f["log_population"] = math.log10(1 + c.population) / 7.0
+    population = _prominence(c)
+    top_population = max(_prominence(o) for o in m.candidates)
+    f["log_population"] = math.log10(1 + population) / 7.0
+    f["log_population_ratio"] = (math.log10(1 + population) - math.log10(1 + top_population)) / 7.0
+    f["most_populous"] = float(population == top_population)
     f["capital"] = float(c.feature == "PPLC")
     f["form_alias"] = float(c.form == FORM_ALIAS)
     f["form_alternate"] = float(c.form == FORM_ALTERNATE)
     f["exact_name"] = float(fold(c.name) == m.key)
-    f["most_populous"] = float(c.pid == m.candidates[0].pid)
-    own = ctx.focus.get(c.country, 0.0) if c.country else 0.0
-    f["focus_share"] = own
-    f["focus_top"] = float(c.country is not None and c.country == ctx.top_country)
-    f["area_mentioned"] = float(
-        (c.adm1 is not None and ctx.areas.get(c.adm1, 0) > 0)
-        or (c.adm2 is not None and ctx.areas.get(c.adm2, 0) > 0)
-    )
-    containers = [choice.get(j) for j in m.containers] + list(m.container_entries)
-    containers = [x for x in containers if x is not None]
+    if c.country:
+        focus, top = ctx.focus(m.key)
+        f["focus_share"] = focus.get(c.country, 0.0)
+        f["focus_top"] = float(c.country == top)
+        f["country_named"] = float(bool(ctx.named_countries.get(c.country, set()) - {m.key}))
+    for area in (c.adm1, c.adm2):
+        if area is not None and ctx.areas.get(area, set()) - {m.key}:
+            f["area_mentioned"] = 1.0
     if m.containers or m.container_entries:
-        alternatives = [o for j in m.containers for o in mentions[j].candidates] + list(m.container_entries)
-        if any(_inside(c, o) for o in alternatives):
+        outer = [o for j in m.containers for o in mentions[j].candidates] + list(m.container_entries)
+        if any(_inside(c, o) for o in outer):
             f["in_container"] = 1.0
         else:
             f["container_missed"] = 1.0
@@ -646,106 +693,112 @@ def candidate_features(
         kinds = _TYPE_KINDS[m.type_cue]
         f["type_match"] = float(c.kind in kinds)
         f["type_mismatch"] = float(c.kind not in kinds)
-    best = math.inf
-    for j, lat, lon, w in ctx.points:
-        if j != index and mentions[j].key != m.key:
-            best = min(best, _km(c.lat, c.lon, lat, lon))
-    if best < math.inf:
-        f["closeness"] = max(0.0, 1.0 - math.log10(1.0 + best) / 4.0)
+    nearest = min(
+        (_km(c.lat, c.lon, lat, lon) for key, lat, lon in ctx.points if key != m.key), default=None
+    )
+    if nearest is not None:
+        f["closeness"] = max(0.0, 1.0 - math.log10(1.0 + nearest) / 4.0)
     if c.kind in (KIND_ADM1, KIND_ADM2):
         f["named_for_its_city"] = float(
             any(o.kind == KIND_CITY and (o.adm1 == c.pid or o.adm2 == c.pid) for o in m.candidates)
         )
         f["largest_area"] = float(
-            c.pid == max((o for o in m.candidates if o.kind == c.kind), key=lambda o: o.population).pid
+            c.population == max(o.population for o in m.candidates if o.kind == c.kind)
         )
-    f["contained_area"] = float(m.contained and c.kind in (KIND_COUNTRY, KIND_ADM1, KIND_ADM2, KIND_REGION))
+    f["contained_area"] = float(m.contained and c.kind in _AREAS)
+    f["province_share"] = ctx.province_share(m.key, c.pid if c.kind == KIND_ADM1 else c.adm1)
+    f["in_named_area"] = float(
+        any(a is not None and ctx.area_readings.get(a, set()) - {m.key} for a in (c.adm1, c.adm2))
+    )
+    if c.kind in (KIND_ADM1, KIND_ADM2):
+        f["holds_named_place"] = float(bool(ctx.inside_readings.get(c.pid, set()) - {m.key}))
     return [f[n] for n in FEATURES]
 
 
-def _score(features: list[float], weights: tuple[float, ...]) -> float:
-    return sum(x * w for x, w in zip(features, weights))
+def _readings(mentions: list[Mention]) -> Context:
+    ctx = Context()
+    for m in mentions:
+        for c in m.candidates:
+            if c.kind in (KIND_ADM1, KIND_ADM2):
+                ctx.area_readings.setdefault(c.pid, set()).add(m.key)
+            for a in (c.adm1, c.adm2):
+                if a is not None:
+                    ctx.inside_readings.setdefault(a, set()).add(m.key)
+    return ctx
 
 
-def _context(mentions: list[Mention], choice: dict[int, Entry], probs: dict[int, float],
-             signals: dict[str, float]) -> Context:
-    votes: dict[str, float] = defaultdict(float)
-    for country, v in signals.items():
-        votes[country] += v
-    areas: dict[int, float] = defaultdict(float)
-    points = []
-    seen_keys: set[str] = set()
-    for i, m in enumerate(mentions):
-        c = choice[i]
-        w = probs[i] * m.evidence
-        if c.country and m.key not in seen_keys:
-            votes[c.country] += w
-        seen_keys.add(m.key)
+def _context(mentions: list[Mention], chosen: list[tuple[Entry, float]], signals: dict[str, float],
+             readings: Context) -> Context:
+    ctx = Context(votes=dict(signals), area_readings=readings.area_readings,
+                  inside_readings=readings.inside_readings)
+    seen: set[str] = set()
+    for m, (c, p) in zip(mentions, chosen):
+        weight = p * m.evidence
+        if c.country and m.key not in seen:
+            ctx.votes[c.country] = ctx.votes.get(c.country, 0.0) + weight
+            own = ctx.votes_by_key.setdefault(m.key, {})
+            own[c.country] = own.get(c.country, 0.0) + weight
+            province = c.pid if c.kind == KIND_ADM1 else c.adm1
+            if province is not None:
+                ctx.province_votes[province] = ctx.province_votes.get(province, 0.0) + weight
+                mine = ctx.province_votes_by_key.setdefault(m.key, {})
+                mine[province] = mine.get(province, 0.0) + weight
+        seen.add(m.key)
+        if weight < 0.5:
+            continue
+        if c.kind == KIND_COUNTRY:
+            ctx.named_countries.setdefault(c.country, set()).add(m.key)
         if c.kind in (KIND_ADM1, KIND_ADM2):
-            areas[c.pid] += w
-        if c.kind in (KIND_CITY, KIND_ADM2, KIND_ADM1) and w >= 0.5:
-            points.append((i, c.lat, c.lon, w))
-    total = sum(votes.values()) or 1.0
-    focus = {k: v / total for k, v in votes.items()}
-    top = max(sorted(focus), key=lambda k: focus[k]) if focus else None
-    return Context(focus, top, dict(areas), points)
+            ctx.areas.setdefault(c.pid, set()).add(m.key)
+        if c.kind in (KIND_CITY, KIND_ADM2, KIND_ADM1):
+            ctx.points.append((m.key, c.lat, c.lon))
+    return ctx
 
 
-def resolve_mentions(mentions: list[Mention], signals: dict[str, float], text: str = "") -> list[tuple[Entry, float]]:
-    """Choose a candidate for each mention: a prior-only pass, then two passes with the
-    document's context from the previous one; mentions of one name share their choice."""
-    weights = ranker().weights
-    prior_only = dict.fromkeys(
-        ("focus_share", "focus_top", "area_mentioned", "closeness", "in_container", "container_missed"), 0.0
-    )
-    prior_weights = tuple(
-        0.0 if n in prior_only else w for n, w in zip(FEATURES, weights)
-    )
-    choice: dict[int, Entry] = {}
-    probs: dict[int, float] = {}
-    empty = Context({}, None, {}, [])
-    result = _choose(mentions, empty, choice, prior_weights, text)
+@dataclass
+class Resolution:
+    chosen: list[tuple[Entry, float]]  # per mention: the entry and its probability
+    features: list[list[list[float]]]  # per mention, per candidate: the last pass's features
+
+
+def resolve_mentions(
+    mentions: list[Mention], signals: dict[str, float], weights: tuple[float, ...] | None = None
+) -> Resolution:
+    """Choose a candidate for each mention: a prior-only pass, then two passes that read
+    the document's context from the pass before."""
+    weights = weights or ranker().weights
+    prior = tuple(0.0 if n in CONTEXT_FEATURES else w for n, w in zip(FEATURES, weights))
+    readings = _readings(mentions)
+    resolution = _choose(mentions, readings, prior)
     for _ in range(2):
-        for i, (c, p) in enumerate(result):
-            choice[i], probs[i] = c, p
-        ctx = _context(mentions, choice, probs, signals)
-        result = _choose(mentions, ctx, choice, weights, text)
-    return result
+        resolution = _choose(mentions, _context(mentions, resolution.chosen, signals, readings), weights)
+    return resolution
 
 
-def _choose(mentions, ctx, choice, weights, text) -> list[tuple[Entry, float]]:
-    scores: list[dict[int, float]] = []
-    for i, m in enumerate(mentions):
-        scores.append(
-            {c.pid: _score(candidate_features(m, c, mentions, ctx, i, choice, text), weights) for c in m.candidates}
-        )
-    # Mentions of one name agree: they pool their evidence, except a mention whose own
-    # text places it (a stated container) decides for itself.
-    groups: dict[str, list[int]] = defaultdict(list)
-    for i, m in enumerate(mentions):
-        if not (m.containers or m.container_entries):
-            groups[m.key].append(i)
-    pooled: dict[int, dict[int, float]] = {}
-    for key, idx in groups.items():
-        total: dict[int, float] = defaultdict(float)
-        for i in idx:
-            for pid, s in scores[i].items():
-                total[pid] += s / len(idx)
-        # a stated container for the same name elsewhere counts too
-        for i, m in enumerate(mentions):
-            if m.key == key and i not in idx:
-                for pid, s in scores[i].items():
-                    total[pid] += 0.5 * s / len(idx)
-        for i in idx:
-            pooled[i] = total
-    out = []
-    for i, m in enumerate(mentions):
-        s = pooled.get(i, scores[i])
+def _choose(mentions: list[Mention], ctx: Context, weights: tuple[float, ...]) -> Resolution:
+    features = [[candidate_features(m, c, mentions, ctx) for c in m.candidates] for m in mentions]
+    scores = [[sum(x * w for x, w in zip(row, weights)) for row in rows] for rows in features]
+    # Mentions of one name agree: they pool their evidence, except a mention the text
+    # places itself ("Paris, Texas"), which decides alone and lends the others half a vote.
+    pooled: dict[str, dict[int, float]] = {}
+    for m, row in zip(mentions, scores):
+        share = 0.5 if (m.containers or m.container_entries) else 1.0
+        total = pooled.setdefault(m.key, defaultdict(float))
+        for c, s in zip(m.candidates, row):
+            total[c.pid] += share * s
+    counts: dict[str, float] = defaultdict(float)
+    for m in mentions:
+        counts[m.key] += 0.5 if (m.containers or m.container_entries) else 1.0
+    chosen = []
+    for m, row in zip(mentions, scores):
+        if m.containers or m.container_entries:
+            s = {c.pid: v for c, v in zip(m.candidates, row)}
+        else:
+            s = {pid: v / counts[m.key] for pid, v in pooled[m.key].items()}
         best = max(m.candidates, key=lambda c: (s[c.pid], c.population, -c.pid))
-        top = s[best.pid]
-        z = sum(math.exp(v - top) for v in s.values())
-        out.append((best, 1.0 / z))
-    return out
+        z = sum(math.exp(v - s[best.pid]) for v in s.values())
+        chosen.append((best, 1.0 / z))
+    return Resolution(chosen, features)
 
 
 def resolve_places(doc: Doc, article: Article, entities: list[Entity]) -> list[Place]:
@@ -755,11 +808,11 @@ def resolve_places(doc: Doc, article: Article, entities: list[Entity]) -> list[P
     mentions, signals = find_mentions(doc, entities, gaz)
     if not mentions:
         return []
-    resolved = resolve_mentions(mentions, signals, article.text)
+    resolution = resolve_mentions(mentions, signals)
     places = []
-    for n, (m, (entry, p)) in enumerate(zip(mentions, resolved), start=1):
+    for n, (m, (entry, p)) in enumerate(zip(mentions, resolution.chosen), start=1):
         span = doc[m.start : m.end]
-        admin1 = entry.pid if entry.kind == KIND_ADM1 else entry.adm1
+        admin1 = entry.name if entry.kind == KIND_ADM1 else gaz.name_of(entry.adm1)
         places.append(
             Place(
                 id=f"p{n}",
@@ -771,7 +824,7 @@ def resolve_places(doc: Doc, article: Article, entities: list[Entity]) -> list[P
                 lat=entry.lat,
                 lon=entry.lon,
                 country=entry.country,
-                admin1=gaz.name_of(admin1) if entry.kind != KIND_ADM1 else entry.name,
+                admin1=admin1,
                 feature=entry.feature,
                 confidence=round(p * m.evidence, 3),
             )
