@@ -201,7 +201,7 @@ def _name_runs(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
 def _sub_spans(start: int, end: int, doc: Doc) -> list[tuple[int, int]]:
     out = []
     for i in range(start, end):
-        if not _is_name_token(doc[i]):
+        if not _is_name_token(doc[i]) or doc[i].lower_ in {"the", "a", "an"}:
             continue
         for j in range(i + 1, min(end, i + MAX_NAME_TOKENS) + 1):
             if _is_name_token(doc[j - 1]):
@@ -488,18 +488,29 @@ def _type_cue(doc: Doc, start: int, end: int) -> str | None:
 
 
 def _prune(cands: tuple[Entry, ...], type_cue: str | None = None) -> tuple[Entry, ...]:
-    """One entry per place, at most MAX_CANDIDATES, keeping every area and country; a
-    district named after the town in it ("Gardez" district) gives way to the town unless
-    the text says district."""
+    """One entry per place, at most MAX_CANDIDATES, keeping every area and country.
+
+    When the name fits both an area and a town inside it, the town wins unless the text
+    says it means the area: "Gardez" is the town, not Gardez district; "Dallas" the city,
+    not Dallas County; "Moscow" and "Kabul" the cities, not the first-level areas that are
+    little more than them (such an area stays when it is far larger than the town:
+    "Quebec")."""
+    towns: dict[int, int] = {}  # area pid -> largest town inside it that the name fits
+    for c in cands:
+        if c.kind == KIND_CITY:
+            for area in (c.adm1, c.adm2):
+                if area is not None:
+                    towns[area] = max(towns.get(area, 0), c.population)
     seen: set[int] = set()
     out = []
-    towns = {(c.adm2, fold(c.name)) for c in cands if c.kind == KIND_CITY and c.adm2 is not None}
     for c in cands:
         if c.pid in seen:
             continue
         seen.add(c.pid)
-        if c.kind == KIND_ADM2 and type_cue not in ("adm", "adm2") and (c.pid, fold(c.name)) in towns:
-            continue
+        if c.kind in (KIND_ADM1, KIND_ADM2) and type_cue not in ("adm", "adm2"):
+            town = towns.get(c.pid)
+            if town is not None and (c.kind == KIND_ADM2 or c.population < 3 * town):
+                continue
         if len(out) < MAX_CANDIDATES or c.kind != KIND_CITY:
             out.append(c)
     return tuple(out)
