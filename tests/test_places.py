@@ -309,5 +309,5 @@ def test_geoparsing_slice_stays_above_its_floor() -> None:
         records[doc["id"]] = record
     metrics, _ = score.score_geo(gold, records)
     overall = metrics["all"]
-    assert overall["recognition_f1"] >= 0.72, overall
-    assert overall["acc161_matched"] >= 0.85, overall
+    assert overall["recognition_f1"] >= 0.75, overall
+    assert overall["acc161_matched"] >= 0.82, overall

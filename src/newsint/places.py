@@ -47,7 +47,9 @@ from newsint.schema import Article, Entity, Place
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Labels spaCy's small model often gives a lone place name (it reads "Gardez" as a person,
 # "Oxford" as an organisation); such a mention is a place only with evidence in context.
-MISLABEL_LABELS = frozenset({"ORG", "PERSON", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT"})
+MISLABEL_LABELS = frozenset(
+    {"ORG", "PERSON", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LANGUAGE", "LAW"}
+)
 
 MAX_NAME_TOKENS = 6
 MAX_CANDIDATES = 40
@@ -175,22 +177,44 @@ def _entity_spans(doc: Doc, entities: list[Entity]) -> list[tuple[int, int, str]
     return sorted(spans)
 
 
-def _name_runs(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+class _Tokens:
+    """The token attributes the recognisers read, taken from the Doc once (spaCy's token
+    access is too slow for the many small reads below)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.text, self.lower, self.ws, self.sent_start, self.name = [], [], [], [], []
+        for t in doc:
+            text, lower = t.text, t.lower_
+            self.text.append(text)
+            self.lower.append(lower)
+            self.ws.append(t.whitespace_)
+            self.sent_start.append(bool(t.is_sent_start))
+            self.name.append(text[:1].isupper() and not t.is_punct and lower not in CALENDAR)
+        self._spans: dict[tuple[int, int], str] = {}
+
+    def span_text(self, start: int, end: int) -> str:
+        key = (start, end)
+        text = self._spans.get(key)
+        if text is None:
+            text = "".join(self.text[i] + self.ws[i] for i in range(start, end - 1)) + self.text[end - 1]
+            self._spans[key] = text
+        return text
+
+
+def _name_runs(toks: _Tokens, start: int, end: int) -> list[tuple[int, int]]:
     """Maximal runs of capitalised tokens (with connectors like "of", "-") in [start, end)."""
     runs = []
+    name, lower = toks.name, toks.lower
     i = start
     while i < end:
-        if not _is_name_token(doc[i]):
+        if not name[i]:
             i += 1
             continue
         j = i + 1
         while j < end:
-            if _is_name_token(doc[j]):
+            if name[j]:
                 j += 1
-            elif (
-                doc[j].lower_ in CONNECTORS and j + 1 < end and _is_name_token(doc[j + 1])
-                and not doc[j + 1].is_sent_start
-            ):
+            elif lower[j] in CONNECTORS and j + 1 < end and name[j + 1] and not toks.sent_start[j + 1]:
                 j += 2
             else:
                 break
@@ -199,13 +223,13 @@ def _name_runs(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     return runs
 
 
-def _sub_spans(start: int, end: int, doc: Doc) -> list[tuple[int, int]]:
+def _sub_spans(toks: _Tokens, start: int, end: int) -> list[tuple[int, int]]:
     out = []
     for i in range(start, end):
-        if not _is_name_token(doc[i]) or doc[i].lower_ in {"the", "a", "an"}:
+        if not toks.name[i] or toks.lower[i] in {"the", "a", "an"}:
             continue
         for j in range(i + 1, min(end, i + MAX_NAME_TOKENS) + 1):
-            if _is_name_token(doc[j - 1]):
+            if toks.name[j - 1]:
                 out.append((i, j))
     return out
 
@@ -248,11 +272,12 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
                 if ps < pe:
                     proposals.append((ps, pe, label))
                 k = i + 1
+    toks = _Tokens(doc)
     gaz_spans: list[tuple[int, int]] = []
-    for rs, re_ in _name_runs(doc, 0, len(doc)):
-        gaz_spans.extend(_sub_spans(rs, re_, doc))
-    texts = {doc[vs:ve].text for s, e, _ in proposals for vs, ve, _ in _variants(doc, s, e)}
-    texts |= {doc[s:e].text for s, e in gaz_spans}
+    for rs, re_ in _name_runs(toks, 0, len(doc)):
+        gaz_spans.extend(_sub_spans(toks, rs, re_))
+    texts = {toks.span_text(vs, ve) for s, e, _ in proposals for vs, ve, _ in _variants(doc, s, e)}
+    texts |= {toks.span_text(s, e) for s, e in gaz_spans}
     by_key = gaz.lookup(k for t in texts for k in lookup_keys(t) if k)
     # Candidates by the text as written, acronym readings included ("US" but not "Us").
     found: dict[str, tuple[Entry, ...]] = {}
@@ -260,7 +285,7 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
         cands = _merge(*(by_key.get(k, ()) for k in lookup_keys(t)))
         if cands:
             found[t] = cands
-    surfaces = {doc[s:e].text for s, e, _ in proposals}
+    surfaces = {toks.span_text(s, e) for s, e, _ in proposals}
     surfaces |= {doc[i + 1].text for i in range(len(doc) - 1) if doc[i].text == ","}
     abbreviations = {k: v for k, v in gaz.abbreviations(surfaces).items() if v}
 
@@ -269,8 +294,10 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
 
     def usable(s: int, e: int, key: str, entity_label: str) -> tuple[Entry, ...]:
         """The candidates a span keeps after the guards that hold for every mention."""
-        text = doc[s:e].text
-        if key in blocked or key in demonym or text not in found:
+        text = toks.span_text(s, e)
+        if key in blocked or text not in found:
+            return ()
+        if key in demonym and not _is_strong(found[text]):  # "Afghan", but "Laos" is a country
             return ()
         if e < len(doc) and (doc[e].lower_ in NAME_HEADS or (e - s == 1 and doc[e].like_num)):
             return ()  # "Marburg virus", "Europe 1", "Lot 7": the name of something else
@@ -292,7 +319,7 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
     # entity it takes in lies wholly inside it.
     longest: dict[int, tuple[int, int]] = {}
     for s, e in gaz_spans:
-        if e - s > 1 and doc[s:e].text in found and all(
+        if e - s > 1 and toks.span_text(s, e) in found and all(
             ent_at[t] is None or in_place_ent[t] or (ent_at[t][0] >= s and ent_at[t][1] <= e)
             for t in range(s, e)
         ):
@@ -320,23 +347,23 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
 
     # 2. The model's place entities.
     for s, e, label in merged:
-        text = doc[s:e].text
+        text = toks.span_text(s, e)
         if text in abbreviations and ("." in text or _after_comma(doc, s)):
             # "Fla.", "Mo.", "N.J.": the state, not the Norwegian village of Fla
             add(Mention(s, e, text, fold(text), label, abbreviations[text], evidence=0.9))
             continue
         for vs, ve, cue in _variants(doc, s, e):
-            key = fold(doc[vs:ve].text)
-            if doc[vs:ve].text in person_tokens and not _locative_before(doc, vs):
+            key = fold(toks.span_text(vs, ve))
+            if toks.span_text(vs, ve) in person_tokens and not _locative_before(doc, vs):
                 break
             cands = usable(vs, ve, key, label)
             if cands:
-                add(Mention(vs, ve, doc[vs:ve].text, key, label, cands, type_cue=cue))
+                add(Mention(vs, ve, toks.span_text(vs, ve), key, label, cands, type_cue=cue))
                 break
 
     # 3. Gazetteer names outside them, longest first, kept on evidence in context.
     matches = sorted(
-        ((s, e) for s, e in gaz_spans if doc[s:e].text in found),
+        ((s, e) for s, e in gaz_spans if toks.span_text(s, e) in found),
         key=lambda se: (-(se[1] - se[0]), se[0]),
     )
     deferred: list[tuple[int, int, str, tuple[Entry, ...]]] = []
@@ -353,22 +380,29 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
             continue
         if touched:
             label = sorted(touched)[0][2]
-        key = fold(doc[s:e].text)
+        key = fold(toks.span_text(s, e))
         cands = usable(s, e, key, label)
-        if not cands or doc[s:e].text in person_tokens or _titled(doc, s):
+        if not cands or toks.span_text(s, e) in person_tokens or _titled(doc, s):
             continue
         evidence = _place_evidence(doc, s, e, label, cands)
         if evidence > 0:
-            add(Mention(s, e, doc[s:e].text, key, label, cands, evidence=evidence))
+            add(Mention(s, e, toks.span_text(s, e), key, label, cands, evidence=evidence))
         else:
             deferred.append((s, e, key, cands))
 
     # 4. A name the article uses as a place once is a place wherever it recurs
     # ("Fargo plans to..." after "in Fargo").
+    # So is a name listed with places ("Oakport and Moorhead", "Foua and Kfraya").
     place_keys = {m.key for m in mentions if m.evidence >= 0.6}
+    starts = {m.start: m for m in mentions}
+    ends = {m.end: m for m in mentions}
     for s, e, key, cands in deferred:
-        if key in place_keys and not any(taken[t] for t in range(s, e)):
-            add(Mention(s, e, doc[s:e].text, key, "", cands, evidence=0.6))
+        if any(taken[t] for t in range(s, e)):
+            continue
+        if key in place_keys:
+            add(Mention(s, e, toks.span_text(s, e), key, "", cands, evidence=0.6))
+        elif _listed_with(doc, s, e, starts, ends):
+            add(Mention(s, e, toks.span_text(s, e), key, "", cands, evidence=0.5))
 
     # 5. The area after a comma ("COVINGTON, Ky.") is a mention of its own.
     for m in list(mentions):
@@ -383,7 +417,7 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
             m.type_cue = _type_cue(doc, m.start, m.end)
         m.candidates = _prune(m.candidates, m.type_cue)
     _link_hierarchy(doc, mentions, gaz)
-    focus = _focus_signals(doc, ents, found, mentions)
+    focus = _focus_signals(doc, toks, ents, found, mentions)
     return mentions, focus
 
 
@@ -397,7 +431,19 @@ def _merge(*groups: tuple[Entry, ...]) -> tuple[Entry, ...]:
     return tuple(sorted(best.values(), key=lambda c: (-c.population, c.pid)))
 
 
+PLACE_HEADS = frozenset(
+    "police residents officials authorities mayor council sheriff firefighters townspeople "
+    "native natives villagers".split()
+)
 NAME_HEADS = frozenset("virus viruses disease fever flu syndrome player players".split())
+
+
+def _listed_with(doc: Doc, s: int, e: int, starts: dict, ends: dict) -> bool:
+    """Whether a name stands in a list ("X and Y", "X, Y or Z") next to a place."""
+    links = {"and", "or", ","}
+    before = s >= 2 and doc[s - 1].lower_ in links and (s - 1) in ends
+    after = e + 1 < len(doc) and doc[e].lower_ in links and (e + 1) in starts
+    return before or after
 
 
 def _plain(text: str) -> str:
@@ -448,17 +494,29 @@ def _is_strong(cands: tuple[Entry, ...]) -> bool:
 
 
 def _locative_before(doc: Doc, start: int) -> bool:
+    """"in Gardez", "near northern Kabul", and the residence of local news ("John Smith,
+    24, of Elkhart")."""
     j = start - 1
     while j >= 0 and doc[j].lower_ in DIRECTIONS | {"the"}:
         j -= 1
-    return j >= 0 and doc[j].lower_ in LOCATIVE
+    if j < 0:
+        return False
+    if doc[j].lower_ == "of" and j >= 1 and (doc[j - 1].text == "," or doc[j - 1].like_num):
+        return True
+    return doc[j].lower_ in LOCATIVE
 
 
 def _place_evidence(doc: Doc, s: int, e: int, label: str, cands: tuple[Entry, ...]) -> float:
     """How far a gazetteer name outside the model's place entities is a place (0 = not)."""
     follows = doc[e] if e < len(doc) else None
-    # A dateline: the article opens with the name, then a comma, dash or parenthesis.
-    dateline = s == 0 and follows is not None and follows.text in {",", "(", "-", "—", "–"}
+    # A dateline: the article (or a sentence, for a name in capitals) opens with the name,
+    # then a comma, colon, dash or parenthesis.
+    dateline = (
+        (s == 0 or (doc[s].is_sent_start and doc[s:e].text.isupper() and len(doc[s:e].text) >= 4))
+        and follows is not None and follows.text in {",", "(", "-", "—", "–", ":"}
+    )
+    # "Winona police", "Kabul residents": people and offices of a place.
+    place_head = follows is not None and follows.lower_ in PLACE_HEADS
     locative = _locative_before(doc, s)
     comma_area = (
         follows is not None and follows.text == "," and e + 1 < len(doc) and _is_name_token(doc[e + 1])
@@ -471,7 +529,7 @@ def _place_evidence(doc: Doc, s: int, e: int, label: str, cands: tuple[Entry, ..
     strong = _is_strong(cands)
     big_city = any(c.kind == KIND_CITY and (c.population >= 100_000 or c.feature == "PPLC") for c in cands)
     if label:  # a lone name the model gave another label
-        if dateline or locative or type_cue or comma_area or strong:
+        if dateline or locative or type_cue or comma_area or strong or place_head:
             return 0.7
         return 0.5 if big_city else 0.0
     if not all(t.pos_ == "PROPN" or t.lower_ in CONNECTORS or t.is_upper for t in doc[s:e]):
@@ -484,7 +542,7 @@ def _place_evidence(doc: Doc, s: int, e: int, label: str, cands: tuple[Entry, ..
         return 0.6
     if strong:
         return 0.6
-    if type_cue:
+    if type_cue or place_head:
         return 0.5
     if comma_area and cands[0].population >= 1000:
         return 0.4
@@ -588,7 +646,7 @@ def _inside(c: Entry, area: Entry) -> bool:
     return False
 
 
-def _focus_signals(doc: Doc, ents, found, mentions: list[Mention]) -> dict[str, float]:
+def _focus_signals(doc: Doc, toks: _Tokens, ents, found, mentions: list[Mention]) -> dict[str, float]:
     """Country votes from words that are not places but say where the story is: demonyms
     ("Afghan officials") and organisation names holding a place ("Kabul University")."""
     votes: dict[str, float] = defaultdict(float)
@@ -604,9 +662,9 @@ def _focus_signals(doc: Doc, ents, found, mentions: list[Mention]) -> dict[str, 
                     votes[place] += 1.0
     for s, e, label in ents:
         if label in {"ORG", "FAC"} and not any(t in taken for t in range(s, e)):
-            for rs, re_ in _name_runs(doc, s, e):
-                for ss, se in _sub_spans(rs, re_, doc):
-                    for c in found.get(doc[ss:se].text, ())[:1]:
+            for rs, re_ in _name_runs(toks, s, e):
+                for ss, se in _sub_spans(toks, rs, re_):
+                    for c in found.get(toks.span_text(ss, se), ())[:1]:
                         if c.form <= FORM_ALIAS and c.kind in (KIND_COUNTRY, KIND_ADM1) and c.country:
                             votes[c.country] += 0.5
     return dict(votes)
@@ -665,9 +723,16 @@ class Context:
     named_countries: dict[str, set[str]] = field(default_factory=dict)  # country -> keys naming it
     areas: dict[int, set[str]] = field(default_factory=dict)  # area pid -> keys naming it
     points: list[tuple[str, float, float]] = field(default_factory=list)  # (key, lat, lon)
+    _focus: dict[str, tuple[dict[str, float], str | None]] = field(default_factory=dict)
 
     def focus(self, key: str) -> tuple[dict[str, float], str | None]:
         """Country shares of the votes of every other name, and the leading country."""
+        cached = self._focus.get(key)
+        if cached is None:
+            cached = self._focus[key] = self._compute_focus(key)
+        return cached
+
+    def _compute_focus(self, key: str) -> tuple[dict[str, float], str | None]:
         own = self.votes_by_key.get(key, {})
         votes = {c: v - own.get(c, 0.0) for c, v in self.votes.items()}
         votes = {c: v for c, v in votes.items() if v > 1e-9}
@@ -695,57 +760,61 @@ def _prominence(c: Entry) -> int:
     return max(c.population, REGION_PROMINENCE) if c.kind in (KIND_REGION, KIND_CONTINENT) else c.population
 
 
-def candidate_features(m: Mention, c: Entry, mentions: list[Mention], ctx: Context) -> list[float]:
-    """The ranker's view of one candidate for one mention."""
-    f = dict.fromkeys(FEATURES, 0.0)
-    f[_KIND_BIAS[c.kind]] = 1.0
-    population = _prominence(c)
+def candidate_features(m: Mention, mentions: list[Mention], ctx: Context) -> list[list[float]]:
+    """The ranker's view of each candidate of one mention (rows in FEATURES order)."""
+    index = {n: i for i, n in enumerate(FEATURES)}
     top_population = max(_prominence(o) for o in m.candidates)
-    f["log_population"] = math.log10(1 + population) / 7.0
-    f["log_population_ratio"] = (math.log10(1 + population) - math.log10(1 + top_population)) / 7.0
-    f["most_populous"] = float(population == top_population)
-    f["capital"] = float(c.feature == "PPLC")
-    f["form_alias"] = float(c.form == FORM_ALIAS)
-    f["form_alternate"] = float(c.form == FORM_ALTERNATE)
-    f["exact_name"] = float(fold(c.name) == m.key)
-    if c.country:
-        focus, top = ctx.focus(m.key)
-        f["focus_share"] = focus.get(c.country, 0.0)
-        f["focus_top"] = float(c.country == top)
-        f["country_named"] = float(bool(ctx.named_countries.get(c.country, set()) - {m.key}))
-    for area in (c.adm1, c.adm2):
-        if area is not None and ctx.areas.get(area, set()) - {m.key}:
-            f["area_mentioned"] = 1.0
-    if m.containers or m.container_entries:
-        outer = [o for j in m.containers for o in mentions[j].candidates] + list(m.container_entries)
-        if any(_inside(c, o) for o in outer):
-            f["in_container"] = 1.0
-        else:
-            f["container_missed"] = 1.0
-    if m.type_cue:
-        kinds = _TYPE_KINDS[m.type_cue]
-        f["type_match"] = float(c.kind in kinds)
-        f["type_mismatch"] = float(c.kind not in kinds)
-    nearest = min(
-        (_km(c.lat, c.lon, lat, lon) for key, lat, lon in ctx.points if key != m.key), default=None
-    )
-    if nearest is not None:
-        f["closeness"] = max(0.0, 1.0 - math.log10(1.0 + nearest) / 4.0)
-    if c.kind in (KIND_ADM1, KIND_ADM2):
-        f["named_for_its_city"] = float(
-            any(o.kind == KIND_CITY and (o.adm1 == c.pid or o.adm2 == c.pid) for o in m.candidates)
+    largest: dict[int, int] = {}
+    for o in m.candidates:
+        largest[o.kind] = max(largest.get(o.kind, 0), o.population)
+    with_town = {a for o in m.candidates if o.kind == KIND_CITY for a in (o.adm1, o.adm2) if a is not None}
+    stated = bool(m.containers or m.container_entries)
+    outer = [o for j in m.containers for o in mentions[j].candidates] + list(m.container_entries)
+    focus, top = ctx.focus(m.key)
+    named = {c for c, keys in ctx.named_countries.items() if keys - {m.key}}
+    areas = {a for a, keys in ctx.areas.items() if keys - {m.key}}
+    area_readings = {a for a, keys in ctx.area_readings.items() if keys - {m.key}}
+    points = sorted({(round(lat, 2), round(lon, 2)) for key, lat, lon in ctx.points if key != m.key})
+    kinds = _TYPE_KINDS.get(m.type_cue) if m.type_cue else None
+    rows = []
+    for c in m.candidates:
+        f = [0.0] * len(FEATURES)
+        f[index[_KIND_BIAS[c.kind]]] = 1.0
+        population = _prominence(c)
+        f[index["log_population"]] = math.log10(1 + population) / 7.0
+        f[index["log_population_ratio"]] = (
+            math.log10(1 + population) - math.log10(1 + top_population)
+        ) / 7.0
+        f[index["most_populous"]] = float(population == top_population)
+        f[index["capital"]] = float(c.feature == "PPLC")
+        f[index["form_alias"]] = float(c.form == FORM_ALIAS)
+        f[index["form_alternate"]] = float(c.form == FORM_ALTERNATE)
+        f[index["exact_name"]] = float(fold(c.name) == m.key)
+        if c.country:
+            f[index["focus_share"]] = focus.get(c.country, 0.0)
+            f[index["focus_top"]] = float(c.country == top)
+            f[index["country_named"]] = float(c.country in named)
+        if (c.adm1 is not None and c.adm1 in areas) or (c.adm2 is not None and c.adm2 in areas):
+            f[index["area_mentioned"]] = 1.0
+        if stated:
+            inside = any(_inside(c, o) for o in outer)
+            f[index["in_container"] if inside else index["container_missed"]] = 1.0
+        if kinds is not None:
+            f[index["type_match" if c.kind in kinds else "type_mismatch"]] = 1.0
+        if points:
+            nearest = min(_km(c.lat, c.lon, lat, lon) for lat, lon in points)
+            f[index["closeness"]] = max(0.0, 1.0 - math.log10(1.0 + nearest) / 4.0)
+        if c.kind in (KIND_ADM1, KIND_ADM2):
+            f[index["named_for_its_city"]] = float(c.pid in with_town)
+            f[index["largest_area"]] = float(c.population == largest[c.kind])
+            f[index["holds_named_place"]] = float(bool(ctx.inside_readings.get(c.pid, set()) - {m.key}))
+        f[index["contained_area"]] = float(m.contained and c.kind in _AREAS)
+        f[index["province_share"]] = ctx.province_share(m.key, c.pid if c.kind == KIND_ADM1 else c.adm1)
+        f[index["in_named_area"]] = float(
+            (c.adm1 is not None and c.adm1 in area_readings) or (c.adm2 is not None and c.adm2 in area_readings)
         )
-        f["largest_area"] = float(
-            c.population == max(o.population for o in m.candidates if o.kind == c.kind)
-        )
-    f["contained_area"] = float(m.contained and c.kind in _AREAS)
-    f["province_share"] = ctx.province_share(m.key, c.pid if c.kind == KIND_ADM1 else c.adm1)
-    f["in_named_area"] = float(
-        any(a is not None and ctx.area_readings.get(a, set()) - {m.key} for a in (c.adm1, c.adm2))
-    )
-    if c.kind in (KIND_ADM1, KIND_ADM2):
-        f["holds_named_place"] = float(bool(ctx.inside_readings.get(c.pid, set()) - {m.key}))
-    return [f[n] for n in FEATURES]
+        rows.append(f)
+    return rows
 
 
 def _readings(mentions: list[Mention]) -> Context:
@@ -809,7 +878,7 @@ def resolve_mentions(
 
 
 def _choose(mentions: list[Mention], ctx: Context, weights: tuple[float, ...]) -> Resolution:
-    features = [[candidate_features(m, c, mentions, ctx) for c in m.candidates] for m in mentions]
+    features = [candidate_features(m, mentions, ctx) for m in mentions]
     scores = [[sum(x * w for x, w in zip(row, weights)) for row in rows] for rows in features]
     # Mentions of one name agree: they pool their evidence, except a mention the text
     # places itself ("Paris, Texas"), which decides alone and lends the others half a vote.
