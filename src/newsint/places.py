@@ -676,6 +676,36 @@ def _focus_signals(doc: Doc, toks: _Tokens, ents, found, mentions: list[Mention]
     return dict(votes)
 
 
+_CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w'’.-]*)*")
+
+
+def _metadata_signals(article: Article, gaz: Gazetteer) -> dict[str, float]:
+    """Country votes from the outlet's name ("Kabul Times", "Gulf News") and the title
+    (not part of the analysed text): countries and first-level areas by their own names,
+    and demonyms. The outlet's home is a strong prior for what its stories are about."""
+    votes: dict[str, float] = defaultdict(float)
+    demonym = demonyms()
+    for text, weight in ((article.outlet, 1.0), (article.title, 0.5)):
+        if not text:
+            continue
+        phrases = []
+        for run in _CAPITALISED.findall(text):
+            words = run.split()
+            phrases += [" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(len(words), i + 4) + 1)]
+        keys = {k for p in phrases for k in lookup_keys(p)}
+        found = gaz.lookup(keys)
+        for p in sorted(set(phrases)):
+            place = demonym.get(fold(p))
+            if place and len(place) == 2:
+                votes[place] += weight
+                continue
+            cands = [c for k in lookup_keys(p) for c in found.get(k, ())]
+            strong = [c for c in cands if c.form <= FORM_ALIAS and c.kind in (KIND_COUNTRY, KIND_ADM1) and c.country]
+            if strong:
+                votes[strong[0].country] += weight
+    return dict(votes)
+
+
 # ---------------------------------------------------------------------------------------
 # Resolution
 
@@ -918,6 +948,8 @@ def resolve_places(doc: Doc, article: Article, entities: list[Entity]) -> list[P
     mentions, signals = find_mentions(doc, entities, gaz)
     if not mentions:
         return []
+    for country, votes in _metadata_signals(article, gaz).items():
+        signals[country] = signals.get(country, 0.0) + votes
     resolution = resolve_mentions(mentions, signals)
     places = []
     for n, (m, (entry, p)) in enumerate(zip(mentions, resolution.chosen), start=1):
