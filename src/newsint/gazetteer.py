@@ -659,16 +659,17 @@ class Gazetteer:
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[Entry, ...]] = {}
         self.meta = dict(self._con.execute("SELECT key, value FROM meta").fetchall())
-        self._names: dict[int, str] = {}
-        self._countries: dict[str, Entry] = {}
-        for row in self._con.execute(
-            f"SELECT {_COLUMNS}, 0 FROM places p WHERE kind IN (?, ?, ?) ORDER BY pid",
-            (KIND_COUNTRY, KIND_ADM1, KIND_ADM2),
-        ):
-            entry = Entry(*row)
-            self._names[entry.pid] = entry.name
-            if entry.kind == KIND_COUNTRY:
-                self._countries[entry.country] = entry
+        self._names: dict[int, str] = dict(
+            self._con.execute(
+                "SELECT pid, name FROM places WHERE kind IN (?, ?, ?)", (KIND_COUNTRY, KIND_ADM1, KIND_ADM2)
+            ).fetchall()
+        )
+        self._countries: dict[str, Entry] = {
+            row[7]: Entry(*row)
+            for row in self._con.execute(
+                f"SELECT {_COLUMNS}, 0 FROM places p WHERE kind = ? ORDER BY pid", (KIND_COUNTRY,)
+            )
+        }
 
     def lookup(self, keys: Iterable[str]) -> dict[str, tuple[Entry, ...]]:
         """Candidates for each folded key (empty tuple when none), most populous first."""
@@ -736,7 +737,13 @@ def get_gazetteer(progress: bool = True) -> Gazetteer:
     path = gazetteer_path()
     with _build_lock:
         if not is_current(path):
-            _build_locked(path, progress)
+            try:
+                _build_locked(path, progress)
+            except OSError as exc:
+                raise RuntimeError(
+                    f"cannot build the gazetteer at {path} ({exc}); set NEWSINT_CACHE to a "
+                    "writable directory"
+                ) from exc
     return _open(path)
 
 
