@@ -28,7 +28,7 @@ import geo  # noqa: E402  (the benchmark's helpers: selection, input conversion,
 from newsint.data import data_path  # noqa: E402
 from newsint.entities import link_entities  # noqa: E402
 from newsint.gazetteer import cache_dir, get_gazetteer  # noqa: E402
-from newsint.places import FEATURES, find_mentions, ranker, resolve_mentions  # noqa: E402
+from newsint.places import FEATURES, find_mentions, ranker_weights, resolve_mentions  # noqa: E402
 
 KM = 161.0
 
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         toponyms = [t for t in g["toponyms"] if t.get("lat") is not None and t.get("is_toponym", True)]
         samples.append((mentions, signals, align(doc, mentions, toponyms)))
 
-    w = np.array(ranker().weights, dtype=float)
+    w = np.array(ranker_weights(), dtype=float)
     for r in range(args.rounds):
         groups = collect(samples, w)
         before = accuracy(groups, w)

@@ -24,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from newsint.data import data_path
 from newsint.gazetteer import (
@@ -59,7 +59,8 @@ MAX_CANDIDATES = 40
 # Lexicons (data/places/)
 
 
-def _tsv_column(rel: str, column: str) -> list[dict[str, str]]:
+def _read_rows(rel: str) -> list[dict[str, str]]:
+    """A curated TSV: `#` comment lines, then a header row."""
     lines = [
         line for line in data_path(rel).read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
@@ -70,14 +71,14 @@ def _tsv_column(rel: str, column: str) -> list[dict[str, str]]:
 
 @lru_cache(maxsize=1)
 def not_places() -> frozenset[str]:
-    return frozenset(fold(row["name"]) for row in _tsv_column("places/not_places.tsv", "name"))
+    return frozenset(fold(row["name"]) for row in _read_rows("places/not_places.tsv"))
 
 
 @lru_cache(maxsize=1)
 def demonyms() -> dict[str, str]:
     """Folded demonym (and its plural) -> ISO country code or region name."""
     out: dict[str, str] = {}
-    for row in _tsv_column("places/demonyms.tsv", "demonym"):
+    for row in _read_rows("places/demonyms.tsv"):
         word, place = row["demonym"], row["place"]
         out[fold(word)] = place
         plural = word + ("es" if word.endswith(("sh", "ch")) else "s")
@@ -86,17 +87,11 @@ def demonyms() -> dict[str, str]:
     return out
 
 
-@dataclass(frozen=True)
-class RankerWeights:
-    names: tuple[str, ...]
-    weights: tuple[float, ...]
-
-
 @lru_cache(maxsize=1)
-def ranker() -> RankerWeights:
+def ranker_weights() -> tuple[float, ...]:
+    """The ranker's weights in FEATURES order (benchmarks/train_geo_ranker.py fits them)."""
     data = json.loads(data_path("places/ranker.json").read_text(encoding="utf-8"))
-    names = tuple(FEATURES)
-    return RankerWeights(names, tuple(float(data["weights"].get(n, 0.0)) for n in names))
+    return tuple(float(data["weights"].get(name, 0.0)) for name in FEATURES)
 
 
 # Words that, next to a name, say what kind of place it is.
@@ -106,7 +101,7 @@ TYPE_WORDS = {
     "county": "adm2", "district": "adm2", "parish": "adm2", "municipality": "adm2",
     "borough": "adm2", "township": "adm2",
     "city": "city", "town": "city", "village": "city", "capital": "city", "suburb": "city",
-    "hamlet": "city", "township's": "city", "neighborhood": "city", "neighbourhood": "city",
+    "hamlet": "city", "neighborhood": "city", "neighbourhood": "city",
     "country": "country", "nation": "country", "republic": "country", "kingdom": "country",
 }
 # Prepositions after which a capitalised name is most often a place.
@@ -620,8 +615,6 @@ def _link_hierarchy(doc: Doc, mentions: list[Mention], gaz: Gazetteer) -> None:
             entries = tuple(e for v in found.values() for e in v)
             if entries:
                 m.container_entries = entries
-                if m.evidence <= 0:
-                    m.evidence = 0.5
         for j in range(i + 1, min(i + 3, len(mentions))):
             n = mentions[j]
             if any(doc[t].is_sent_start for t in range(m.end, n.start + 1)) or n.start - m.end > 9:
@@ -906,7 +899,7 @@ def resolve_mentions(
 ) -> Resolution:
     """Choose a candidate for each mention: a prior-only pass, then two passes that read
     the document's context from the pass before."""
-    weights = weights or ranker().weights
+    weights = weights or ranker_weights()
     prior = tuple(0.0 if n in CONTEXT_FEATURES else w for n, w in zip(FEATURES, weights))
     readings = _readings(mentions)
     resolution = _choose(mentions, readings, prior)
