@@ -163,3 +163,24 @@ def test_unknown_organisation_typed_by_its_head_word() -> None:
     assert actor_of(record, "The Zamfara State Police Command")["type"] == "police"
     front = [a for a in record["actors"] if "Liberation Front" in a["name"]]
     assert front and front[0]["type"] == "armed_group"
+
+
+def test_dateline_place_and_agency() -> None:
+    record = analyze(
+        "ADDIS ABABA, Ethiopia (Highland Wire) - A drone strike hit a minibus outside Debre "
+        "Markos on Sunday, killing nine people, residents said."
+    )
+    first = record["entities"][:3]
+    assert [(e["text"], e["type"]) for e in first] == [
+        ("ADDIS ABABA", "GPE"), ("Ethiopia", "GPE"), ("Highland Wire", "ORG")
+    ]
+    assert first[0]["actor"] is None and first[1]["actor"] is None
+    assert actor_of(record, "Highland Wire")["type"] == "media_outlet"
+
+
+def test_publishing_outlet_named_in_the_text_is_an_outlet() -> None:
+    record = check_record(newsint.analyze(
+        "Speaking to Kivu Lantern on Monday, the governor said the road to Goma had reopened.",
+        outlet="Kivu Lantern",
+    ))
+    assert actor_of(record, "Kivu Lantern")["type"] == "media_outlet"

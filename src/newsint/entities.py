@@ -19,6 +19,7 @@ linked to an actor:
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,6 +27,7 @@ from functools import lru_cache
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
+from newsint.dateline import find_dateline
 from newsint.kb import KB_DIR, KbActor, KnowledgeBase, descriptors_for, honorifics, load_kb, sector_lexicon
 from newsint.parse import load_model
 from newsint.schema import Actor, Article, Entity
@@ -338,9 +340,10 @@ def org_type(span: Span) -> str:
 class ActorLinker:
     """Links one document's mentions to actors, in text order (so chains resolve)."""
 
-    def __init__(self, doc: Doc, kb: KnowledgeBase) -> None:
+    def __init__(self, doc: Doc, kb: KnowledgeBase, outlet: str | None = None) -> None:
         self.doc = doc
         self.kb = kb
+        self.outlet = (outlet or "").strip().lower()
         self.local: dict[str, LocalActor] = {}
         self.people: list[str] = []  # local keys of people, in order of first mention
         self.history: list[tuple[int, str, int]] = []  # (token index, actor key, mention end)
@@ -457,6 +460,8 @@ class ActorLinker:
                         country = iso2
                         break
         kind = org_type(span)
+        if self.outlet and name.lower() in {self.outlet, f"the {self.outlet}"}:
+            kind = "media_outlet"  # the publishing outlet names itself
         if country and kind in {"military", "police", "government"}:
             # "Nigerian Army", "Kenya Police Service": the country's own institution.
             sector = {"military": "military", "police": "police", "government": "government"}[kind]
@@ -617,8 +622,12 @@ def link_entities(doc: Doc, article: Article) -> tuple[list[Entity], list[Actor]
         m for m in merge_mentions(doc, names)
         if m.kb_ids or not (m.end - m.start == 1 and doc[m.start].lower_ in adjectives)
     ]
+    mentions = apply_dateline(doc, mentions, names)
+    mentions = mark_outlet(doc, mentions, article.outlet, kb)
     focus = country_focus(kb, mentions)
-    linker = ActorLinker(doc, kb)
+    linker = ActorLinker(doc, kb, outlet=article.outlet)
+    if article.outlet and any(m.key == OUTLET_KEY for m in mentions):
+        linker.local[OUTLET_KEY] = LocalActor(OUTLET_KEY, article.outlet.strip(), "media_outlet")
 
     descriptions = {start: head for start, head in description_heads(doc, description_vocabulary())}
     taken = {i for m in mentions for i in range(m.start, m.end)}
@@ -639,6 +648,9 @@ def link_entities(doc: Doc, article: Article) -> tuple[list[Entity], list[Actor]
                 described.append(m)
             continue
         m = item
+        if m.key:  # already known (the publishing outlet)
+            linker.remember(m, m.key)
+            continue
         if m.label and m.label not in ACTOR_LABELS:
             continue
         if m.kb_ids:
@@ -653,6 +665,54 @@ def link_entities(doc: Doc, article: Article) -> tuple[list[Entity], list[Actor]
 
     all_mentions = sorted([*mentions, *described, *extra], key=lambda m: (m.start, m.end))
     return build_output(doc, kb, linker, all_mentions)
+
+
+OUTLET_KEY = "outlet:self"
+
+
+def mark_outlet(doc: Doc, mentions: list[Mention], outlet: str | None, kb: KnowledgeBase) -> list[Mention]:
+    """Mentions of the publishing outlet by name ("Speaking to Kivu Lantern"), whatever
+    label the NER gave them, when the knowledge base does not already know the outlet."""
+    name = (outlet or "").strip()
+    if len(name) < 3 or any(m.kb_ids and name.lower() in doc[m.start : m.end].text.lower()
+                            for m in mentions):
+        return mentions
+    found = []
+    for match in re.finditer(re.escape(name), doc.text, flags=re.IGNORECASE):
+        span = doc.char_span(match.start(), match.end())
+        if span is not None:
+            found.append(Mention(span.start, span.end, "ORG", key=OUTLET_KEY))
+    if not found:
+        return mentions
+    kept = [m for m in mentions if all(m.end <= f.start or m.start >= f.end for f in found)]
+    return sorted([*kept, *found], key=lambda m: m.start)
+
+
+def apply_dateline(doc: Doc, mentions: list[Mention], names: list[Mention]) -> list[Mention]:
+    """Replace whatever the NER made of a dateline ("ADDIS ABABA - A") with its parts: the
+    filing place (GPE, no actor) and the filing agency (an outlet)."""
+    line = find_dateline(doc.text)
+    if line is None:
+        return mentions
+    region = doc.char_span(line.start, line.end, alignment_mode="expand")
+    if region is None:
+        return mentions
+    kept = [m for m in mentions if m.end <= region.start or m.start >= region.end]
+    parts: list[Mention] = []
+    for span_chars, label in ((line.place, "GPE"), (line.region, "GPE"), (line.outlet, "ORG")):
+        if span_chars is None:
+            continue
+        span = doc.char_span(*span_chars, alignment_mode="contract")
+        if span is None or not len(span):
+            continue
+        known = [n for n in names if n.start == span.start and n.end == span.end]
+        if label == "GPE":
+            # A country in the dateline is a place here, not an actor.
+            parts.append(Mention(span.start, span.end, "GPE"))
+        else:
+            parts.append(Mention(span.start, span.end, "ORG",
+                                 kb_ids=known[0].kb_ids if known else ()))
+    return sorted([*kept, *parts], key=lambda m: m.start)
 
 
 def later_name_mentions(doc: Doc, linker: ActorLinker, taken: set[int]) -> list[Mention]:
