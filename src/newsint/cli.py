@@ -340,5 +340,61 @@ def summary(db: DbOpt = Path("newsint.duckdb")) -> None:
     render_summary(data, _stdout())
 
 
+DEFAULT_CORPUS = Path("examples/corpus")
+
+
+@app.command()
+def demo(
+    path: Annotated[Path, typer.Argument(help="Folder of articles.")] = DEFAULT_CORPUS,
+) -> None:
+    """Analyse the sample corpus and show what newsint found in each article."""
+    from rich.console import Console
+
+    from newsint.ingest import iter_items
+    from newsint.pipeline import analyze_articles
+    from newsint.render import record_panel
+
+    if not path.is_dir():
+        fail(f"{path}: no such folder (run from the repository root, or give a folder)")
+    console = Console()
+    items = list(iter_items([path]))
+    articles = [item.article for item in items if item.ok]
+    for item in items:
+        if not item.ok:
+            console.print(f"[red]skipped[/red] {item.source}: {item.error}")
+    with console.status(f"analysing {len(articles)} articles..."):
+        records = list(analyze_articles(articles))
+    for record in records:
+        console.print(record_panel(record))
+    console.print(
+        f"[bold]{len(records)} articles analysed[/bold]. Next: "
+        "[cyan].venv/bin/newsint analyze FILE --published YYYY-MM-DD[/cyan] for the JSON record."
+    )
+
+
+@app.command()
+def bench(
+    paths: Annotated[
+        Optional[list[str]], typer.Argument(help="Articles to time (default: the sample corpus).")
+    ] = None,
+    repeat: Annotated[int, typer.Option(help="Passes over the articles in each run.")] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Throughput of analyze against bare spaCy nlp.pipe, per-layer cost, peak memory."""
+    from rich.console import Console
+
+    from newsint.bench import load_articles, run_bench
+    from newsint.render import bench_table
+
+    articles = load_articles(paths or [DEFAULT_CORPUS])
+    if not articles:
+        fail("no readable articles to benchmark")
+    result = run_bench(articles, repeat=max(1, repeat))
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        Console().print(bench_table(result))
+
+
 if __name__ == "__main__":
     app()
