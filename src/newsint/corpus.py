@@ -51,6 +51,7 @@ CHUNK_SIZE = 16  # articles per task: enough for nlp.pipe batching, small enough
 LOAD_EVERY_SECONDS = 2.0  # how often finished shards are committed to the store
 LOAD_EVERY_SHARDS = 32  # ... or as soon as this many are waiting
 READAHEAD = 4096  # articles read and queued ahead of the workers (sets the progress total)
+MAX_POOL_BREAKS = 3  # worker pools that die in a row before the job gives up
 
 Chunk = list[tuple[str, Article]]  # (input source, article)
 
@@ -246,7 +247,8 @@ class DaskEngine(Engine):
     def wait(self, futures: set) -> tuple[set, set]:
         from distributed import wait
 
-        done, pending = wait(list(futures), return_when="FIRST_COMPLETED")
+        with self.client.as_current():
+            done, pending = wait(list(futures), return_when="FIRST_COMPLETED")
         return set(done), set(pending)
 
     def close(self, cancel: bool = False) -> None:
@@ -330,6 +332,7 @@ class _Ingest:
         self.counter = 0
         self.running: dict[object, tuple[Chunk, bool]] = {}  # future -> (chunk, run alone)
         self.suspects: list[Chunk] = []  # single articles to retry after a worker died
+        self.breaks = 0  # pool breaks since the last chunk that finished
 
     # -- reading
     def classify(self, item: Item) -> tuple[str, Article] | None:
@@ -510,7 +513,15 @@ class _Ingest:
                     self.failed_chunk(chunk, exc, alone)
                     continue
                 self.collect(outcome, chunk)
+                self.breaks = 0
             if broken:
+                self.breaks += 1
+                if self.breaks > MAX_POOL_BREAKS:
+                    raise RuntimeError(
+                        f"the worker processes died {self.breaks} times in a row without "
+                        "finishing a chunk (out of memory? a script using ingest() without "
+                        "an `if __name__ == '__main__':` guard?)"
+                    )
                 # Every chunk still in the broken pool is lost with it.
                 for chunk, alone in self.running.values():
                     self.queued -= len(chunk)
@@ -537,7 +548,10 @@ def ingest(
     """Analyse every input under `paths` into the store `db` (created if missing).
 
     Idempotent and resumable: rerunning the same command adds nothing already stored and
-    finishes whatever a killed run left undone. Returns what this run did."""
+    finishes whatever a killed run left undone. Returns what this run did.
+
+    Worker processes are started with `spawn`: a script calling this with `workers >= 1`
+    needs the usual `if __name__ == "__main__":` guard."""
     started = time.perf_counter()
     paths = [str(p) for p in paths]
     runner = make_engine(engine, workers, scheduler)
