@@ -280,14 +280,14 @@ def create_app(
 
     # -- API
 
-    @app.get("/api/stats", tags=["corpus"], responses={200: schema_ref(Stats)})
+    @app.get("/api/stats", tags=["corpus"], summary="What the store holds", responses={200: schema_ref(Stats)})
     def api_stats() -> Response:
         """How many articles, events, statements, places and clusters the store holds."""
         with access() as store:
             counts = queries.corpus_counts(store)
         return _json(msgspec.convert(counts, Stats))
 
-    @app.get("/api/articles", tags=["articles"], responses={200: schema_ref(ArticlePage)})
+    @app.get("/api/articles", tags=["articles"], summary="Search articles", responses={200: schema_ref(ArticlePage)})
     def api_articles(
         filters: Annotated[queries.SearchFilters, Depends(search_filters)],
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
@@ -303,7 +303,7 @@ def create_app(
         return _json(page)
 
     @app.get(
-        "/api/articles/{article_id:path}", tags=["articles"],
+        "/api/articles/{article_id:path}", tags=["articles"], summary="One article's record",
         responses={200: schema_ref(Record, "The article's newsint/1 record."), 404: {"description": "No such article."}},
     )
     def api_article(article_id: ArticleId) -> Response:
@@ -314,7 +314,7 @@ def create_app(
             raise HTTPException(404, "no article with this id")
         return _record_response(rows[0][0])
 
-    @app.get("/api/events", tags=["events"], responses={200: schema_ref(EventPage)})
+    @app.get("/api/events", tags=["events"], summary="Events with filters", responses={200: schema_ref(EventPage)})
     def api_events(
         filters: Annotated[EventFilters, Depends(event_filters)],
         limit: Annotated[int, Query(ge=1, le=MAX_EVENTS)] = DEFAULT_EVENTS,
@@ -335,7 +335,7 @@ def create_app(
         items = msgspec.convert(rows, list[EventRow])
         return _json(EventPage(count=len(items), truncated=truncated, items=items))
 
-    @app.get("/api/clusters", tags=["events"], responses={200: schema_ref(ClusterPage)})
+    @app.get("/api/clusters", tags=["events"], summary="Reports of the same event across articles", responses={200: schema_ref(ClusterPage)})
     def api_clusters(
         country: CountryQ = None,
         type: TypeQ = None,
@@ -356,7 +356,7 @@ def create_app(
         return _json(ClusterPage(count=len(items), truncated=truncated, items=items))
 
     @app.post(
-        "/api/analyze", tags=["analyze"],
+        "/api/analyze", tags=["analyze"], summary="Analyse one article (needs the token)",
         responses={
             200: schema_ref(Record, "The article's newsint/1 record."),
             401: {"description": "Missing or wrong token."},

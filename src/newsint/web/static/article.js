@@ -182,7 +182,7 @@
       ["Injured", event.injuries === null || event.injuries === undefined ? null : String(event.injuries)],
       ["Modality", event.modality],
       ["Says who", statement ? ref("statement", statement.id, (statement.speaker && statement.speaker.text) || "a statement") : null],
-      ["Other reports", cluster ? cluster.reports + " reports by " + cluster.outlets + " outlets, " + cluster.origins + " independent origins" : null]
+      ["Other reports", cluster && cluster.reports > 1 ? cluster.reports + " reports by " + cluster.outlets + " outlets, " + cluster.origins + " independent origins" : null]
     ]);
     (event.evidence || []).forEach(function (span) {
       box.appendChild(el("blockquote", {class: "evidence"}, spanText(span)));
@@ -276,6 +276,9 @@
       note.textContent = "The record names no places.";
     }
     var map = NI.worldMap("minimap", {scrollWheelZoom: false});
+    var FEATURE_RANK = {PCLI: 0, PCLD: 0, CONT: 0, RGN: 0, ADM1: 1, ADM2: 2, ADM3: 2};
+    var eventPlaces = {};
+    (record.events || []).forEach(function (v) { if (v.place) eventPlaces[v.place] = true; });
     var groups = {}, order = [];
     list.forEach(function (p) {
       var k = p.lat.toFixed(4) + "," + p.lon.toFixed(4);
@@ -287,7 +290,6 @@
       var g = groups[k], p = g.place;
       var marker = L.circleMarker([p.lat, p.lon], {radius: 5, color: "#14532d", weight: 1.5,
         fillColor: "#22c55e", fillOpacity: 0.9, className: "place-marker"});
-      marker.bindTooltip(NI.mapLabel(p.name), {permanent: true, direction: "right", offset: [6, 0], className: "place-tooltip"});
       marker.bindPopup(el("div", {class: "popup"},
         el("h3", null, p.name),
         fields([["Country", p.country], ["Province / state", p.admin1], ["Feature", p.feature],
@@ -295,6 +297,11 @@
         el("button", {type: "button", class: "linklike ref", "data-family": "place", "data-ref": p.id}, "show in the text")));
       marker.addTo(map);
       marker.getElement().setAttribute("data-place", p.name);
+      // Places where events happen first, then towns before provinces before countries
+      // (a country's name is least needed on a map), then the most mentioned.
+      var rank = p.feature in FEATURE_RANK ? FEATURE_RANK[p.feature] : 3;
+      var evented = g.ids.some(function (id) { return eventPlaces[id]; });
+      NI.labelMarker(marker, p.name, (evented ? 1000 : 0) + rank * 100 + g.ids.length);
       g.ids.forEach(function (id) { mapMarkers[id] = marker; });
       bounds.push([p.lat, p.lon]);
     });
@@ -313,15 +320,20 @@
       ring.addTo(map);
       mapMarkers[v.id] = ring;
     });
+    var tidy = NI.declutter(map);
     if (bounds.length) map.fitBounds(L.latLngBounds(bounds).pad(0.4), {maxZoom: 5});
+    tidy();
     document.addEventListener("click", function (e) {
       var button = e.target instanceof Element ? e.target.closest("button[data-map]") : null;
       if (!button) return;
       var marker = mapMarkers[button.getAttribute("data-map")];
       if (marker) {
+        // The chosen place's label wins over its neighbours' from now on.
+        var tooltip = marker.getTooltip() && marker.getTooltip().getElement();
+        if (tooltip) tooltip.setAttribute("data-weight", String(1e9));
         document.getElementById("minimap").scrollIntoView({block: "center"});
-        map.setView(marker.getLatLng(), Math.max(map.getZoom(), 5));
-        marker.openPopup();
+        map.setView(marker.getLatLng(), Math.max(map.getZoom(), 6));
+        tidy();
       }
     });
   })();

@@ -153,7 +153,7 @@
     var evidence = (item.evidence_text || []).map(function (text) {
       return el("blockquote", {class: "evidence"}, clip(text, 320));
     });
-    var cluster = item.cluster_reports ? item.cluster_reports + " reports by " + item.cluster_outlets +
+    var cluster = item.cluster_reports > 1 ? item.cluster_reports + " reports by " + item.cluster_outlets +
       " outlets, " + item.cluster_origins + " independent" : null;
     var article = [item.title || null, item.outlet, item.published].filter(Boolean).join(" · ");
     return el("div", {class: "event-summary"},

@@ -35,7 +35,7 @@
       groups[k].dead += item.fatalities || 0;
     });
     var markers = [];
-    var labelled = order.length <= 25;
+    var labelled = order.length <= 300;
     order.forEach(function (k) {
       var g = groups[k];
       var marker = L.circleMarker([g.lat, g.lon], {
@@ -44,15 +44,21 @@
         className: "event-marker"
       });
       marker.bindPopup(popupFor(g), {maxWidth: 360, maxHeight: 380, className: "event-popup"});
-      marker.bindTooltip(NI.mapLabel(g.name + (g.items.length > 1 ? " (" + g.items.length + ")" : "")),
-        {permanent: labelled, direction: "right", offset: [8, 0], className: "place-tooltip"});
       marker.addTo(map);
       marker.getElement().setAttribute("data-place", g.name);
+      var text = g.name + (g.items.length > 1 ? " (" + g.items.length + ")" : "");
+      if (labelled) {
+        NI.labelMarker(marker, text, g.items.length * 10 + g.dead);
+      } else {
+        marker.bindTooltip(NI.mapLabel(text), {direction: "right", offset: [8, 0], className: "place-tooltip"});
+      }
       markers.push(marker);
     });
+    var tidy = NI.declutter(map);
     if (markers.length) {
       map.fitBounds(L.featureGroup(markers).getBounds().pad(0.3), {maxZoom: 7});
     }
+    tidy();
     var parts = [page.count + (page.count === 1 ? " event" : " events")];
     parts.push(markers.length + (markers.length === 1 ? " place" : " places") + " on the map");
     if (unlocated) parts.push(unlocated + " without a place");
