@@ -390,10 +390,10 @@ def test_spans_nest_when_they_cross():
     pieces = flatten(root)
     # Every piece lies inside its parent, and together the pieces of an annotation cover
     # exactly its span.
-    for kind, ref, start, end, _ in pieces:
+    for _, _, start, end, _ in pieces:
         assert start < end
     covered = {}
-    for kind, ref, start, end, _ in pieces:
+    for _, ref, start, end, _ in pieces:
         covered.setdefault(ref, set()).update(range(start, end))
     assert covered == {"s1": set(range(0, 6)), "v1": set(range(4, 10)), "e1": set(range(2, 5))}
 
@@ -449,7 +449,7 @@ def test_serve_command_starts_and_answers(db, tmp_path):
                     break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(process.stderr.read() if process.poll() is not None else "timeout")
+                    raise AssertionError(process.stderr.read() if process.poll() is not None else "timeout") from None
                 time.sleep(0.2)
     finally:
         process.terminate()

@@ -48,7 +48,6 @@ def showcase_db(tmp_path_factory):
     """The sample corpus and the seed, analysed by the real pipeline, and the hand-built
     records with every layer: what the screenshots show."""
     from newsint.corpus import ingest
-    from newsint.store import Store
 
     db = tmp_path_factory.mktemp("showcase") / "showcase.duckdb"
     corpus = ROOT / "examples" / "corpus"

@@ -13,7 +13,7 @@ article text is untrusted, and nothing from it reaches the page unescaped.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
@@ -191,10 +191,3 @@ def statement_speakers(record: dict) -> dict[str, str]:
             out[s["id"]] = str(name)
     return out
 
-
-def spans_by_kind(spans: Sequence[Span]) -> dict[str, int]:
-    """How many spans of each kind (the legend's counts)."""
-    counts: dict[str, int] = {}
-    for s in spans:
-        counts[s.kind] = counts.get(s.kind, 0) + 1
-    return counts

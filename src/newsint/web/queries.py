@@ -106,7 +106,7 @@ def search_articles(
     items: list[dict] = []
     total = 0
     for row in rows:
-        item = dict(zip(columns, row))
+        item = dict(zip(columns, row, strict=True))
         total = int(item.pop("total"))
         text = item.pop("text")
         item["snippet"], item["highlights"] = snippet(text, terms)
@@ -169,7 +169,7 @@ def corpus_counts(store: Store) -> dict[str, int]:
     tables = ("articles", "events", "statements", "places", "clusters")
     sql = "SELECT " + ", ".join(f"(SELECT count(*) FROM {t}) AS {t}" for t in tables)
     columns, rows = store.query(sql)
-    return {c: int(v) for c, v in zip(columns, rows[0])}
+    return {c: int(v) for c, v in zip(columns, rows[0], strict=True)}
 
 
 def article_meta(store: Store, article_id: str) -> dict | None:
@@ -177,7 +177,7 @@ def article_meta(store: Store, article_id: str) -> dict | None:
     columns, rows = store.query(
         "SELECT id, title, outlet, published, url FROM articles WHERE id = ?", [article_id]
     )
-    return dict(zip(columns, rows[0])) if rows else None
+    return dict(zip(columns, rows[0], strict=True)) if rows else None
 
 
 def article_clusters(store: Store, article_id: str) -> dict[str, dict]:
@@ -191,6 +191,6 @@ def article_clusters(store: Store, article_id: str) -> dict[str, dict]:
     )
     out = {}
     for row in rows:
-        item = dict(zip(columns, row))
+        item = dict(zip(columns, row, strict=True))
         out[item.pop("event_id")] = item
     return out

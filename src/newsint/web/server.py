@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsint.web.security import LOOPBACK_HOSTS, is_loopback, load_token
+from newsint.web.security import LOOPBACK_HOSTS, MAX_HEAD_BYTES, is_loopback, load_token
 
 
 def serve_url(host: str, port: int) -> str:
@@ -49,5 +49,5 @@ def run(
         say(f"newsint: warning: bound to {host}, so other machines can reach this server")
     uvicorn.run(
         app, host=host, port=port, log_level="warning", access_log=False,
-        server_header=False, proxy_headers=False, h11_max_incomplete_event_size=16 * 1024,
+        server_header=False, proxy_headers=False, h11_max_incomplete_event_size=MAX_HEAD_BYTES,
     )

@@ -321,7 +321,7 @@
       mapMarkers[v.id] = ring;
     });
     var tidy = NI.declutter(map);
-    if (bounds.length) map.fitBounds(L.latLngBounds(bounds).pad(0.4), {maxZoom: 5});
+    if (bounds.length) map.fitBounds(L.latLngBounds(bounds).pad(0.4), {maxZoom: 5, animate: false});
     tidy();
     document.addEventListener("click", function (e) {
       var button = e.target instanceof Element ? e.target.closest("button[data-map]") : null;

@@ -56,7 +56,7 @@
     });
     var tidy = NI.declutter(map);
     if (markers.length) {
-      map.fitBounds(L.featureGroup(markers).getBounds().pad(0.3), {maxZoom: 7});
+      map.fitBounds(L.featureGroup(markers).getBounds().pad(0.3), {maxZoom: 7, animate: false});
     }
     tidy();
     var parts = [page.count + (page.count === 1 ? " event" : " events")];
