@@ -611,13 +611,15 @@ def corpus_summary(store: Store, top: int = 10) -> dict:
                GROUP BY country ORDER BY n DESC, country LIMIT ?""", [int(top)]
         )[1]
     ]
+    # Actors are per article; across articles one is its knowledge-base id, or else its
+    # name within its country (two countries' "defence ministry" are two actors).
+    actor_key = "coalesce('kb:' || kb, 'name:' || lower(name) || '|' || coalesce(country, ''))"
     actors = store.query(
-        f"""WITH a AS (SELECT article_id, name, type,
-                              coalesce('kb:' || kb, 'name:' || lower(name)) AS k FROM actors),
-                 ev AS (SELECT coalesce('kb:' || kb, 'name:' || lower(name)) AS k, count(*) AS n
-                        FROM event_actors WHERE name IS NOT NULL GROUP BY 1)
-            SELECT min(a.name) AS name, min(a.type), count(DISTINCT a.article_id) AS articles,
-                   coalesce(any_value(ev.n), 0)
+        f"""WITH a AS (SELECT article_id, name, type, country, {actor_key} AS k FROM actors),
+                 ev AS (SELECT {actor_key} AS k, count(*) AS n FROM event_actors
+                        WHERE name IS NOT NULL GROUP BY 1)
+            SELECT min(a.name) AS name, min(a.type), min(a.country),
+                   count(DISTINCT a.article_id) AS articles, coalesce(any_value(ev.n), 0)
             FROM a LEFT JOIN ev ON ev.k = a.k
             GROUP BY a.k ORDER BY articles DESC, name LIMIT {int(top)}"""
     )[1]
@@ -662,6 +664,7 @@ def _fmt_day(day: object) -> str:
 
 def render_summary(summary: dict, console: object) -> None:
     """Print `corpus_summary` with Rich, ending with what to try next."""
+    from rich.markup import escape
     from rich.panel import Panel
     from rich.table import Table
 
@@ -695,12 +698,12 @@ def render_summary(summary: dict, console: object) -> None:
         console.print(table)
     if s["top_actors"]:
         table = Table(title="Top actors", title_justify="left")
-        for col in ("actor", "type"):
+        for col in ("actor", "type", "country"):
             table.add_column(col)
         table.add_column("articles", justify="right")
         table.add_column("events", justify="right")
-        for name, kind, n_articles, n_events in s["top_actors"]:
-            table.add_row(name, kind, f"{n_articles:,}", f"{n_events:,}")
+        for name, kind, country, n_articles, n_events in s["top_actors"]:
+            table.add_row(name, kind, country or "", f"{n_articles:,}", f"{n_events:,}")
         console.print(table)
     elif s["top_entities"]:
         table = Table(title="Most mentioned names (no actors linked yet)", title_justify="left")
@@ -749,12 +752,10 @@ def render_summary(summary: dict, console: object) -> None:
         (f"newsint export acled{opt} -o events.csv", "ACLED-style CSV (also: gdelt, geojson, parquet, jsonl)"),
         (f"newsint serve{opt}", "read the articles, the map and who cites whom in the browser"),
     ]
-    table = Table(title="Try next", title_justify="left", show_header=False, box=None)
-    table.add_column(style="bold cyan", no_wrap=True)
-    table.add_column(style="dim")
+    console.print("[bold]Try next[/]")
     for command, what in tips:
-        table.add_row(command, what)
-    console.print(table)
+        console.print(f"  [dim]# {what}[/]")
+        console.print(f"  [bold cyan]{escape(command)}[/]", soft_wrap=True)
 
 
 def render_ingest_result(result: IngestResult, store: Store, console: object) -> None:
