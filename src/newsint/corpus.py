@@ -758,6 +758,32 @@ def render_summary(summary: dict, console: object) -> None:
         console.print(f"  [bold cyan]{escape(command)}[/]", soft_wrap=True)
 
 
+def ingest_with_progress(paths: Sequence[str | Path], db: str | Path, console: object,
+                         quiet: bool = False, **options: object) -> IngestResult:
+    """`ingest` with a Rich progress bar on `console` (what `newsint ingest` and a demo
+    show while the corpus is analysed)."""
+    from rich.progress import (
+        BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+        TimeElapsedColumn, TimeRemainingColumn,
+    )
+
+    progress = Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("articles"), TimeElapsedColumn(), TimeRemainingColumn(),
+        console=console, disable=quiet,
+    )
+    task = progress.add_task("Analysing", total=None)
+
+    def hook(done: int, total: int, final: bool) -> None:
+        progress.update(
+            task, completed=done, total=total if final else None,
+            description="Analysing" if final else f"Analysing (reading inputs, {total:,} so far)",
+        )
+
+    with progress:
+        return ingest(paths, db, progress=hook, **options)  # type: ignore[arg-type]
+
+
 def render_ingest_result(result: IngestResult, store: Store, console: object) -> None:
     """The end-of-run summary of `newsint ingest`."""
     from rich.panel import Panel
