@@ -718,20 +718,21 @@ def render_summary(summary: dict, console: object) -> None:
             title="Largest event clusters (reports of one event across articles)",
             title_justify="left",
         )
-        for col in ("date", "event", "where", "who"):
-            table.add_column(col)
-        for col in ("reports", "outlets", "origins"):
-            table.add_column(col, justify="right")
-        table.add_column("independent origins")
+        table.add_column("date", no_wrap=True)
+        table.add_column("event (who -> whom)", ratio=3)
+        table.add_column("where", ratio=2)
+        table.add_column("reports/\noutlets/\norigins", justify="center", no_wrap=True)
+        table.add_column("independent origins", ratio=3)
         for c in s["top_clusters"]:
             kind = c["acled_subtype"] or c["acled_type"] or c["type"]
-            where = ", ".join(x for x in (c["place_name"], c["country"]) if x)
             who = " -> ".join(x for x in ("; ".join(c["sources"] or []), "; ".join(c["targets"] or c["victims"] or [])) if x)
+            where = ", ".join(x for x in (c["place_name"], c["country"]) if x)
             day = _fmt_day(c["date_start"])
             if c["date_end"] and c["date_end"] != c["date_start"]:
-                day += f"..{_fmt_day(c['date_end'])}"
-            table.add_row(day, kind, where, who, str(c["n_reports"]), str(c["n_outlets"]),
-                          str(c["n_origins"]), "; ".join(c["origins"] or []))
+                day += f"\n..{_fmt_day(c['date_end'])}"
+            table.add_row(day, escape(kind) + (f"\n[dim]{escape(who)}[/]" if who else ""), escape(where),
+                          f"{c['n_reports']}/{c['n_outlets']}/{c['n_origins']}",
+                          escape("; ".join(c["origins"] or [])))
         console.print(table)
     if s["errors"]:
         table = Table(title=f"Inputs in error ({len(s['errors']):,})", title_justify="left")
