@@ -122,6 +122,29 @@ def generate(folder: Path, n: int, seed: int = 1) -> int:
     return words
 
 
+EVAL = ROOT.parent / "shared" / "eval"
+
+
+def real_news(folder: Path, limit: int | None = None) -> int:
+    """Real news texts from the eval dev files (../shared/eval) as one JSON Lines input, for
+    the memory check on an open vocabulary (the generated corpora reuse a bounded pool of
+    names and words). Written to the temporary folder only; returns the number of texts."""
+    docs = []
+    for path in sorted(EVAL.glob("*/*.jsonl")):
+        for line in path.open(encoding="utf-8"):
+            doc = json.loads(line)
+            text = doc.get("text") or ""
+            if len(text.split()) >= 80:  # whole articles, not single gold sentences
+                day = (doc.get("date") or doc.get("dct") or "")[:10] or None
+                docs.append({"id": f"{path.stem}:{doc.get('id')}", "text": text, "published": day})
+    docs = docs[:limit] if limit else docs
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "news.jsonl").open("w", encoding="utf-8") as out:
+        for doc in docs:
+            out.write(json.dumps(doc) + "\n")
+    return len(docs)
+
+
 def run_one(folder: Path, db: Path, workers: int) -> dict:
     """One ingest, in this process (called in a child process by `measure`)."""
     from newsint.corpus import ingest
@@ -157,6 +180,8 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2", help="worker counts to compare")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    parser.add_argument("--real", action="store_true",
+                        help="also: peak memory per worker on real news from ../shared/eval, a quarter vs all")
     parser.add_argument("--run", nargs=3, metavar=("FOLDER", "DB", "WORKERS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
@@ -183,6 +208,14 @@ def main() -> None:
                 print(f"  {workers} worker(s): {figures['seconds']:.1f} s, "
                       f"{size / figures['seconds']:.1f} articles/s, worker peak "
                       f"{max(figures['worker_peak_mb']):.0f} MB", flush=True)
+
+        if args.real and EVAL.is_dir():
+            total = real_news(scratch / "real-all")
+            real_news(scratch / "real-quarter", total // 4)
+            for name in ("real-quarter", "real-all"):
+                figures = measure(scratch / name, 2, scratch)
+                print(f"real news, {figures['added']:,} articles, 2 workers: {figures['seconds']:.1f} s, "
+                      f"worker peak {max(figures['worker_peak_mb']):.0f} MB", flush=True)
 
     base = {r["size"]: r for r in rows if r["workers"] == min(counts)}
     print()
