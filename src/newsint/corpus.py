@@ -75,9 +75,13 @@ class ChunkResult:
 
 
 def warm_up() -> None:
-    """Load the spaCy model once in this worker process, before the first chunk."""
+    """Load the spaCy model once in this worker process, before the first chunk. Ctrl-C is
+    left to the main process, which stops the pool and keeps what was analysed."""
+    import signal
+
     from newsint.parse import load_model
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     load_model()
 
 
@@ -333,6 +337,7 @@ class _Ingest:
         self.running: dict[object, tuple[Chunk, bool]] = {}  # future -> (chunk, run alone)
         self.suspects: list[Chunk] = []  # single articles to retry after a worker died
         self.breaks = 0  # pool breaks since the last chunk that finished
+        self.recovered: set[str] = set()  # articles this run loaded from a killed run's shards
 
     # -- reading
     def classify(self, item: Item) -> tuple[str, Article] | None:
@@ -368,7 +373,9 @@ class _Ingest:
         self.result.errors.append(row)
 
     def repeat(self, source: str, article_id: str, stored: bool) -> None:
-        if stored:
+        if article_id in self.recovered:
+            pass  # counted as added by this run, when its shard was loaded
+        elif stored:
             self.result.already_stored += 1
         else:
             self.result.duplicates += 1
@@ -432,7 +439,8 @@ class _Ingest:
         self.last_load = time.monotonic()
 
     def recover(self) -> None:
-        """Load the shards a killed run left in the spool (their work is not redone)."""
+        """Load every complete shard in the spool: those a killed run left (their work is
+        not redone), or, after Ctrl-C, those the workers finished while the pool stopped."""
         if not self.spool.is_dir():
             return
         for path in sorted(self.spool.iterdir()):
@@ -440,11 +448,14 @@ class _Ingest:
                 shutil.rmtree(path, ignore_errors=True)
         leftovers = [p for p in sorted(self.spool.iterdir()) if is_complete_shard(p)]
         if leftovers:
+            before = set(self.known_ids)
             loaded = self.store.load_shards(leftovers)
             self.result.added += loaded.articles
             for shard in leftovers:
                 shutil.rmtree(shard, ignore_errors=True)
+            self.shards = [s for s in self.shards if s not in leftovers]
             known = self.store.known_articles()
+            self.recovered |= set(known) - before
             self.known_ids = known
             self.known_hashes = {h: i for i, h in known.items()}
 
@@ -570,6 +581,7 @@ def ingest(
                 result.interrupted = True
                 runner.close(cancel=True)
                 job.load(force=True)
+                job.recover()
                 raise
             finally:
                 result.seconds = time.perf_counter() - started
