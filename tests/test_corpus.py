@@ -158,7 +158,7 @@ def _max_chunk(spool: Path) -> int:
 
 
 def test_sigkill_halfway_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) -> None:
-    total = 192
+    total = 128
     corpus = write_corpus(tmp_path / "corpus", total)
     chunks = total // 16
     reference = tmp_path / "reference.duckdb"
@@ -199,7 +199,7 @@ def test_sigkill_halfway_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) 
 def test_dask_cluster_gives_the_same_tables_as_one_worker(tmp_path: Path) -> None:
     from distributed import LocalCluster
 
-    corpus = write_corpus(tmp_path / "corpus", 40)
+    corpus = write_corpus(tmp_path / "corpus", 24)
     one = tmp_path / "one.duckdb"
     ingest([corpus, SAMPLES], one, workers=1)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
