@@ -338,6 +338,7 @@ class _Ingest:
         self.suspects: list[Chunk] = []  # single articles to retry after a worker died
         self.breaks = 0  # pool breaks since the last chunk that finished
         self.recovered: set[str] = set()  # articles this run loaded from a killed run's shards
+        self.failed: dict[str, tuple[str, str]] = {}  # article id -> (source, reason)
 
     # -- reading
     def classify(self, item: Item) -> tuple[str, Article] | None:
@@ -373,6 +374,10 @@ class _Ingest:
         self.result.errors.append(row)
 
     def repeat(self, source: str, article_id: str, stored: bool) -> None:
+        if article_id in self.failed:
+            first, reason = self.failed[article_id]
+            self.error(ErrorRow(source, f"same text as {first}: {reason}"))
+            return
         if article_id in self.recovered:
             pass  # counted as added by this run, when its shard was loaded
         elif stored:
@@ -406,6 +411,7 @@ class _Ingest:
         by_id = {article.id: source for source, article in chunk}
         for article_id, reason in outcome.failed:
             r.errors.append(ErrorRow(by_id[article_id], reason))
+            self.failed[article_id] = (by_id[article_id], reason)
         if failed:
             # Repeats of an article that failed fail with it.
             keep = []
@@ -475,6 +481,7 @@ class _Ingest:
         ((source, article),) = chunk
         reason = f"analysis failed: the worker died ({type(exc).__name__}: {exc})"[:500]
         self.error(ErrorRow(source, reason))
+        self.failed[article.id] = (source, reason)
         for other, article_id in self.inputs:
             if article_id == article.id:
                 self.error(ErrorRow(other, f"same text as {source}: {reason}"))
@@ -542,6 +549,13 @@ class _Ingest:
             self.load()
             self.report()
         self.load(force=True)
+        # Nothing may end in neither table: an input still waiting for its article now
+        # would be a bug, so it is reported as one rather than dropped.
+        if self.inputs:
+            for source, article_id in self.inputs:
+                self.error(ErrorRow(source, f"its article {article_id} was not stored"))
+            self.inputs = []
+            self.load(force=True)
 
 
 def ingest(
