@@ -175,7 +175,7 @@ def ingest(
         fail(str(exc))
     except KeyboardInterrupt:
         err.print("[yellow]Interrupted.[/] What was analysed is stored; run the same command again to finish.")
-        raise typer.Exit(130)
+        raise typer.Exit(130) from None
     with _open_store(db) as store:
         render_ingest_result(result, store, _stdout())
     if result.errors:

@@ -541,7 +541,7 @@ class _Ingest:
                         "an `if __name__ == '__main__':` guard?)"
                     )
                 # Every chunk still in the broken pool is lost with it.
-                for chunk, alone in self.running.values():
+                for chunk, _alone in self.running.values():
                     self.queued -= len(chunk)
                     self.failed_chunk(chunk, RuntimeError("worker pool broken"), False)
                 self.running.clear()
@@ -790,8 +790,13 @@ def ingest_with_progress(paths: Sequence[str | Path], db: str | Path, console: o
     """`ingest` with a Rich progress bar on `console` (what `newsint ingest` and a demo
     show while the corpus is analysed)."""
     from rich.progress import (
-        BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
-        TimeElapsedColumn, TimeRemainingColumn,
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
     )
 
     progress = Progress(
