@@ -206,6 +206,19 @@ def test_placeless_reports_join_only_through_named_sides() -> None:
     assert sorted(x.n_reports for x in clusters) == [1, 2]
 
 
+def test_an_unlocated_report_joins_the_one_located_event_it_names_a_side_of() -> None:
+    located = report("located")
+    unlocated = report("unlocated", where=None, country=None, admin1=None)
+    nameless = report("nameless", where=None, country=None, admin1=None, sides=())
+    clusters = cluster_reports([located, unlocated, nameless])
+    assert sorted(tuple(sorted(m.article_id for m in c.members)) for c in clusters) == [
+        ("located", "unlocated"), ("nameless",)]
+    # Two clashes with the Taliban that day, 100 km apart: which one it tells is unknown.
+    kabul = report("kabul", where=(34.528, 69.172), admin1="Kabul")
+    clusters = cluster_reports([located, kabul, unlocated])
+    assert sorted(c.n_reports for c in clusters) == [1, 1, 1]
+
+
 def test_undated_events_are_dated_by_publication() -> None:
     rules = default_rules()
     assert effective_interval(None, None, D(2021, 10, 27), rules) == (D(2021, 10, 20), D(2021, 10, 27))

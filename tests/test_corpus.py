@@ -133,11 +133,13 @@ def test_an_article_that_breaks_analysis_is_an_error_and_the_rest_go_on(
         return real(doc, article)
 
     monkeypatch.setattr(newsint.pipeline, "build_record", fragile)
+    monkeypatch.setattr("newsint.corpus.READAHEAD", 4)  # the late copy is read after the failure
     folder = tmp_path / "in"
     shutil.copytree(SAMPLES, folder)
     shutil.copy(folder / "nairobi-fuel-protest.txt", folder / "nairobi-copy.txt")
+    shutil.copy(folder / "nairobi-fuel-protest.txt", folder / "zz-nairobi-late-copy.txt")  # read after the failure
     db = tmp_path / "c.duckdb"
-    ingest([folder], db, workers=0)
+    ingest([folder], db, workers=0, chunk_size=4)
     with Store(db, read_only=True) as store:
         errors = {Path(s).name: r for s, r in store.table_rows("errors")}
         assert store.count("articles") == 10
@@ -145,6 +147,7 @@ def test_an_article_that_breaks_analysis_is_an_error_and_the_rest_go_on(
     assert errors["nairobi-copy.txt"] == "analysis failed: RuntimeError: layer bug"
     assert errors["nairobi-fuel-protest.txt"].startswith("same text as ")
     assert errors["nairobi-fuel-protest.txt"].endswith("nairobi-copy.txt: analysis failed: RuntimeError: layer bug")
+    assert errors["zz-nairobi-late-copy.txt"] == errors["nairobi-fuel-protest.txt"]
     # Once the layer is fixed, the same command stores the article and clears the errors.
     monkeypatch.setattr(newsint.pipeline, "build_record", real)
     ingest([folder], db, workers=0)
@@ -158,7 +161,7 @@ def _max_chunk(spool: Path) -> int:
 
 
 def test_sigkill_halfway_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) -> None:
-    total = 192
+    total = 128
     corpus = write_corpus(tmp_path / "corpus", total)
     chunks = total // 16
     reference = tmp_path / "reference.duckdb"
@@ -199,7 +202,7 @@ def test_sigkill_halfway_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) 
 def test_dask_cluster_gives_the_same_tables_as_one_worker(tmp_path: Path) -> None:
     from distributed import LocalCluster
 
-    corpus = write_corpus(tmp_path / "corpus", 40)
+    corpus = write_corpus(tmp_path / "corpus", 24)
     one = tmp_path / "one.duckdb"
     ingest([corpus, SAMPLES], one, workers=1)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,

@@ -149,15 +149,11 @@ def ingest(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Analyse articles into the corpus store. Safe to rerun: stored articles are skipped,
-    and a killed run is finished by running the same command again."""
+    and a killed run is finished by running the same command again. Exit status 1 when
+    some inputs gave no article (each is in the `errors` table with its reason)."""
     from rich.console import Console
-    from rich.progress import (
-        BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
-        TimeElapsedColumn, TimeRemainingColumn,
-    )
 
-    from newsint.corpus import ingest as run_ingest
-    from newsint.corpus import render_ingest_result
+    from newsint.corpus import ingest_with_progress, render_ingest_result
     from newsint.ingest import InputError, normalise_date
     from newsint.store import StoreError
 
@@ -170,32 +166,20 @@ def ingest(
     except InputError as exc:
         fail(f"--published: {exc}")
     err = Console(stderr=True)
-    progress = Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("articles"), TimeElapsedColumn(), TimeRemainingColumn(),
-        console=err, disable=quiet, transient=False,
-    )
-    task = progress.add_task("Analysing", total=None)
-
-    def hook(done: int, total: int, final: bool) -> None:
-        progress.update(
-            task, completed=done, total=total if final else None,
-            description="Analysing" if final else f"Analysing (reading inputs, {total:,} so far)",
-        )
-
     try:
-        with progress:
-            result = run_ingest(
-                paths, db, workers=workers, engine=engine, scheduler=scheduler,
-                published=published, outlet=outlet, progress=hook,
-            )
+        result = ingest_with_progress(
+            paths, db, err, quiet=quiet, workers=workers, engine=engine, scheduler=scheduler,
+            published=published, outlet=outlet,
+        )
     except StoreError as exc:
         fail(str(exc))
     except KeyboardInterrupt:
         err.print("[yellow]Interrupted.[/] What was analysed is stored; run the same command again to finish.")
-        raise typer.Exit(130)
+        raise typer.Exit(130) from None
     with _open_store(db) as store:
         render_ingest_result(result, store, _stdout())
+    if result.errors:
+        raise typer.Exit(1)  # as `analyze`: some inputs gave no article (they are in `errors`)
 
 
 def _print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:

@@ -23,7 +23,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -378,11 +378,8 @@ def _block(report: Report) -> tuple:
     return (report.type, report.country or "", report.has_place or bool(report.country))
 
 
-def cluster_reports(reports: Sequence[Report], rules: ClusterRules | None = None) -> list[Cluster]:
-    """Group reports of the same event. Reports must carry their effective date interval
-    (see `effective_interval`); reports of types outside `rules.types` or without a date
-    stay alone. The result does not depend on the order of `reports`."""
-    rules = rules or default_rules()
+def _sweep(reports: Sequence[Report], rules: ClusterRules, start: int) -> list[_Open]:
+    """Cluster reports block by block, in order of start date (see `cluster_reports`)."""
     tol = dt.timedelta(days=rules.date_tolerance_days)
     ordered = sorted(
         reports,
@@ -391,32 +388,79 @@ def cluster_reports(reports: Sequence[Report], rules: ClusterRules | None = None
     done: list[_Open] = []
     active: list[_Open] = []
     current_block: tuple | None = None
-    count = 0
+    count = start
     for report in ordered:
         block = _block(report)
         if block != current_block:
             done.extend(active)
             active, current_block = [], block
-        if report.type not in rules.types or report.date_start is None or report.date_end is None:
+        if not _clusterable(report, rules):
             done.append(_Open(count, [report], report, dt.date.min, dt.date.max))
             count += 1
             continue
         # Reports come in order of start date: a cluster whose members all ended before
         # this one started (beyond the tolerance) can take no later report.
-        still = [c for c in active if c.min_end + tol >= report.date_start]
-        done.extend(c for c in active if c.min_end + tol < report.date_start)
-        active = still
+        done.extend(c for c in active if c.min_end + tol < report.date_start)  # type: ignore[operator]
+        active = [c for c in active if c.min_end + tol >= report.date_start]  # type: ignore[operator]
         candidates = [c for c in active if _can_join(c, report, rules)]
         if candidates:
             min(candidates, key=lambda c: _score(c, report)).add(report, rules)
         else:
-            opened = _Open(count, [], report, report.date_start, report.date_end)
+            opened = _Open(count, [], report, report.date_start, report.date_end)  # type: ignore[arg-type]
             opened.add(report, rules)
             active.append(opened)
             count += 1
     done.extend(active)
-    clusters = [
+    return done
+
+
+def _clusterable(report: Report, rules: ClusterRules) -> bool:
+    return report.type in rules.types and report.date_start is not None and report.date_end is not None
+
+
+def _days(start: dt.date, end: dt.date, tol: dt.timedelta) -> Iterator[dt.date]:
+    day = start - tol
+    while day <= end + tol:
+        yield day
+        day += dt.timedelta(days=1)
+
+
+def cluster_reports(reports: Sequence[Report], rules: ClusterRules | None = None) -> list[Cluster]:
+    """Group reports of the same event. Reports must carry their effective date interval
+    (see `effective_interval`); reports of types outside `rules.types` or without a date
+    stay alone. The result does not depend on the order of `reports`.
+
+    Located reports are clustered first, by type and country. A report without a place
+    then joins a located cluster when it names a side of that event and exactly one
+    cluster fits (an unlocated "clash between the army and JNIM" that could be either of
+    two clashes that day stays alone); the rest are clustered among themselves."""
+    rules = rules or default_rules()
+    tol = dt.timedelta(days=rules.date_tolerance_days)
+    located = [r for r in reports if r.has_place or r.country]
+    unlocated = [r for r in reports if not (r.has_place or r.country)]
+    clusters = _sweep(located, rules, 0)
+
+    by_day: dict[tuple[str, dt.date], list[_Open]] = {}
+    for c in clusters:
+        lead = c.members[0]
+        if len(c.members) and _clusterable(lead, rules) and c.max_start <= c.min_end + tol:
+            for day in _days(c.max_start, c.min_end, tol):
+                by_day.setdefault((lead.type, day), []).append(c)
+    alone = []
+    for report in sorted(unlocated, key=lambda r: (r.date_start or dt.date.min, r.key)):
+        found: dict[int, _Open] = {}
+        if _clusterable(report, rules) and report.participants:
+            for day in _days(report.date_start, report.date_end, dt.timedelta(0)):  # type: ignore[arg-type]
+                for c in by_day.get((report.type, day), ()):
+                    if c.index not in found and _can_join(c, report, rules):
+                        found[c.index] = c
+        if len(found) == 1:
+            next(iter(found.values())).add(report, rules)
+        else:
+            alone.append(report)
+    clusters += _sweep(alone, rules, len(clusters))
+    out = [
         Cluster(cluster_id(c.members), tuple(sorted(c.members, key=lambda m: m.key)))
-        for c in done
+        for c in clusters
     ]
-    return sorted(clusters, key=lambda c: c.id)
+    return sorted(out, key=lambda c: c.id)

@@ -75,9 +75,13 @@ class ChunkResult:
 
 
 def warm_up() -> None:
-    """Load the spaCy model once in this worker process, before the first chunk."""
+    """Load the spaCy model once in this worker process, before the first chunk. Ctrl-C is
+    left to the main process, which stops the pool and keeps what was analysed."""
+    import signal
+
     from newsint.parse import load_model
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     load_model()
 
 
@@ -333,6 +337,8 @@ class _Ingest:
         self.running: dict[object, tuple[Chunk, bool]] = {}  # future -> (chunk, run alone)
         self.suspects: list[Chunk] = []  # single articles to retry after a worker died
         self.breaks = 0  # pool breaks since the last chunk that finished
+        self.recovered: set[str] = set()  # articles this run loaded from a killed run's shards
+        self.failed: dict[str, tuple[str, str]] = {}  # article id -> (source, reason)
 
     # -- reading
     def classify(self, item: Item) -> tuple[str, Article] | None:
@@ -368,7 +374,13 @@ class _Ingest:
         self.result.errors.append(row)
 
     def repeat(self, source: str, article_id: str, stored: bool) -> None:
-        if stored:
+        if article_id in self.failed:
+            first, reason = self.failed[article_id]
+            self.error(ErrorRow(source, f"same text as {first}: {reason}"))
+            return
+        if article_id in self.recovered:
+            pass  # counted as added by this run, when its shard was loaded
+        elif stored:
             self.result.already_stored += 1
         else:
             self.result.duplicates += 1
@@ -399,6 +411,7 @@ class _Ingest:
         by_id = {article.id: source for source, article in chunk}
         for article_id, reason in outcome.failed:
             r.errors.append(ErrorRow(by_id[article_id], reason))
+            self.failed[article_id] = (by_id[article_id], reason)
         if failed:
             # Repeats of an article that failed fail with it.
             keep = []
@@ -432,7 +445,8 @@ class _Ingest:
         self.last_load = time.monotonic()
 
     def recover(self) -> None:
-        """Load the shards a killed run left in the spool (their work is not redone)."""
+        """Load every complete shard in the spool: those a killed run left (their work is
+        not redone), or, after Ctrl-C, those the workers finished while the pool stopped."""
         if not self.spool.is_dir():
             return
         for path in sorted(self.spool.iterdir()):
@@ -440,11 +454,14 @@ class _Ingest:
                 shutil.rmtree(path, ignore_errors=True)
         leftovers = [p for p in sorted(self.spool.iterdir()) if is_complete_shard(p)]
         if leftovers:
+            before = set(self.known_ids)
             loaded = self.store.load_shards(leftovers)
             self.result.added += loaded.articles
             for shard in leftovers:
                 shutil.rmtree(shard, ignore_errors=True)
+            self.shards = [s for s in self.shards if s not in leftovers]
             known = self.store.known_articles()
+            self.recovered |= set(known) - before
             self.known_ids = known
             self.known_hashes = {h: i for i, h in known.items()}
 
@@ -464,6 +481,7 @@ class _Ingest:
         ((source, article),) = chunk
         reason = f"analysis failed: the worker died ({type(exc).__name__}: {exc})"[:500]
         self.error(ErrorRow(source, reason))
+        self.failed[article.id] = (source, reason)
         for other, article_id in self.inputs:
             if article_id == article.id:
                 self.error(ErrorRow(other, f"same text as {source}: {reason}"))
@@ -523,7 +541,7 @@ class _Ingest:
                         "an `if __name__ == '__main__':` guard?)"
                     )
                 # Every chunk still in the broken pool is lost with it.
-                for chunk, alone in self.running.values():
+                for chunk, _alone in self.running.values():
                     self.queued -= len(chunk)
                     self.failed_chunk(chunk, RuntimeError("worker pool broken"), False)
                 self.running.clear()
@@ -531,6 +549,13 @@ class _Ingest:
             self.load()
             self.report()
         self.load(force=True)
+        # Nothing may end in neither table: an input still waiting for its article now
+        # would be a bug, so it is reported as one rather than dropped.
+        if self.inputs:
+            for source, article_id in self.inputs:
+                self.error(ErrorRow(source, f"its article {article_id} was not stored"))
+            self.inputs = []
+            self.load(force=True)
 
 
 def ingest(
@@ -570,6 +595,7 @@ def ingest(
                 result.interrupted = True
                 runner.close(cancel=True)
                 job.load(force=True)
+                job.recover()
                 raise
             finally:
                 result.seconds = time.perf_counter() - started
@@ -611,13 +637,15 @@ def corpus_summary(store: Store, top: int = 10) -> dict:
                GROUP BY country ORDER BY n DESC, country LIMIT ?""", [int(top)]
         )[1]
     ]
+    # Actors are per article; across articles one is its knowledge-base id, or else its
+    # name within its country (two countries' "defence ministry" are two actors).
+    actor_key = "coalesce('kb:' || kb, 'name:' || lower(name) || '|' || coalesce(country, ''))"
     actors = store.query(
-        f"""WITH a AS (SELECT article_id, name, type,
-                              coalesce('kb:' || kb, 'name:' || lower(name)) AS k FROM actors),
-                 ev AS (SELECT coalesce('kb:' || kb, 'name:' || lower(name)) AS k, count(*) AS n
-                        FROM event_actors WHERE name IS NOT NULL GROUP BY 1)
-            SELECT min(a.name) AS name, min(a.type), count(DISTINCT a.article_id) AS articles,
-                   coalesce(any_value(ev.n), 0)
+        f"""WITH a AS (SELECT article_id, name, type, country, {actor_key} AS k FROM actors),
+                 ev AS (SELECT {actor_key} AS k, count(*) AS n FROM event_actors
+                        WHERE name IS NOT NULL GROUP BY 1)
+            SELECT min(a.name) AS name, min(a.type), min(a.country),
+                   count(DISTINCT a.article_id) AS articles, coalesce(any_value(ev.n), 0)
             FROM a LEFT JOIN ev ON ev.k = a.k
             GROUP BY a.k ORDER BY articles DESC, name LIMIT {int(top)}"""
     )[1]
@@ -662,6 +690,7 @@ def _fmt_day(day: object) -> str:
 
 def render_summary(summary: dict, console: object) -> None:
     """Print `corpus_summary` with Rich, ending with what to try next."""
+    from rich.markup import escape
     from rich.panel import Panel
     from rich.table import Table
 
@@ -695,12 +724,12 @@ def render_summary(summary: dict, console: object) -> None:
         console.print(table)
     if s["top_actors"]:
         table = Table(title="Top actors", title_justify="left")
-        for col in ("actor", "type"):
+        for col in ("actor", "type", "country"):
             table.add_column(col)
         table.add_column("articles", justify="right")
         table.add_column("events", justify="right")
-        for name, kind, n_articles, n_events in s["top_actors"]:
-            table.add_row(name, kind, f"{n_articles:,}", f"{n_events:,}")
+        for name, kind, country, n_articles, n_events in s["top_actors"]:
+            table.add_row(name, kind, country or "", f"{n_articles:,}", f"{n_events:,}")
         console.print(table)
     elif s["top_entities"]:
         table = Table(title="Most mentioned names (no actors linked yet)", title_justify="left")
@@ -715,20 +744,21 @@ def render_summary(summary: dict, console: object) -> None:
             title="Largest event clusters (reports of one event across articles)",
             title_justify="left",
         )
-        for col in ("date", "event", "where", "who"):
-            table.add_column(col)
-        for col in ("reports", "outlets", "origins"):
-            table.add_column(col, justify="right")
-        table.add_column("independent origins")
+        table.add_column("date", no_wrap=True)
+        table.add_column("event (who -> whom)", ratio=3)
+        table.add_column("where", ratio=2)
+        table.add_column("reports/\noutlets/\norigins", justify="center", no_wrap=True)
+        table.add_column("independent origins", ratio=3)
         for c in s["top_clusters"]:
             kind = c["acled_subtype"] or c["acled_type"] or c["type"]
-            where = ", ".join(x for x in (c["place_name"], c["country"]) if x)
             who = " -> ".join(x for x in ("; ".join(c["sources"] or []), "; ".join(c["targets"] or c["victims"] or [])) if x)
+            where = ", ".join(x for x in (c["place_name"], c["country"]) if x)
             day = _fmt_day(c["date_start"])
             if c["date_end"] and c["date_end"] != c["date_start"]:
-                day += f"..{_fmt_day(c['date_end'])}"
-            table.add_row(day, kind, where, who, str(c["n_reports"]), str(c["n_outlets"]),
-                          str(c["n_origins"]), "; ".join(c["origins"] or []))
+                day += f"\n..{_fmt_day(c['date_end'])}"
+            table.add_row(day, escape(kind) + (f"\n[dim]{escape(who)}[/]" if who else ""), escape(where),
+                          f"{c['n_reports']}/{c['n_outlets']}/{c['n_origins']}",
+                          escape("; ".join(c["origins"] or [])))
         console.print(table)
     if s["errors"]:
         table = Table(title=f"Inputs in error ({len(s['errors']):,})", title_justify="left")
@@ -749,12 +779,41 @@ def render_summary(summary: dict, console: object) -> None:
         (f"newsint export acled{opt} -o events.csv", "ACLED-style CSV (also: gdelt, geojson, parquet, jsonl)"),
         (f"newsint serve{opt}", "read the articles, the map and who cites whom in the browser"),
     ]
-    table = Table(title="Try next", title_justify="left", show_header=False, box=None)
-    table.add_column(style="bold cyan", no_wrap=True)
-    table.add_column(style="dim")
+    console.print("[bold]Try next[/]")
     for command, what in tips:
-        table.add_row(command, what)
-    console.print(table)
+        console.print(f"  [dim]# {what}[/]")
+        console.print(f"  [bold cyan]{escape(command)}[/]", soft_wrap=True)
+
+
+def ingest_with_progress(paths: Sequence[str | Path], db: str | Path, console: object,
+                         quiet: bool = False, **options: object) -> IngestResult:
+    """`ingest` with a Rich progress bar on `console` (what `newsint ingest` and a demo
+    show while the corpus is analysed)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    progress = Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("articles"), TimeElapsedColumn(), TimeRemainingColumn(),
+        console=console, disable=quiet,
+    )
+    task = progress.add_task("Analysing", total=None)
+
+    def hook(done: int, total: int, final: bool) -> None:
+        progress.update(
+            task, completed=done, total=total if final else None,
+            description="Analysing" if final else f"Analysing (reading inputs, {total:,} so far)",
+        )
+
+    with progress:
+        return ingest(paths, db, progress=hook, **options)  # type: ignore[arg-type]
 
 
 def render_ingest_result(result: IngestResult, store: Store, console: object) -> None:
