@@ -284,8 +284,13 @@ def test_seed_pages_screenshots(page, server, seed):
     direct = [s for s in record["statements"] if s.get("speaker") and s["kind"] == "direct"]
     if direct:
         page.locator(f'#article-text mark.ann-statement[data-ref="{direct[0]["id"]}"]').first.click()
-    elif page.locator("#article-text mark.ann-trigger").count():
-        page.locator("#article-text mark.ann-trigger").first.click()
+    else:
+        for kind in ("trigger", "place", "actor"):
+            marks = page.locator(f"#article-text mark.ann-{kind}")
+            if marks.count():
+                (marks.filter(has_text="Gardez").first if kind == "place" and
+                 marks.filter(has_text="Gardez").count() else marks.first).click()
+                break
     page.evaluate("window.scrollTo(0, 0)")
     _screenshot(page, "article")
     page.watch.clean()
