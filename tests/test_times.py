@@ -225,6 +225,13 @@ def test_duration_anchored_at_publication_has_days() -> None:
     assert the("The war lasted 20 years.", "20 years")["interval"] is None
 
 
+def test_the_verb_last_is_not_the_adjective() -> None:
+    t = the("Officials said the curfew would last six months.", "six months")
+    assert t["value"] == "P6M" and t["interval"] is None
+    t = the("Prices rose over the last six months.", "the last six months")
+    assert days(t) == ("2021-05-02", "2021-11-01")
+
+
 def test_ages_are_not_durations() -> None:
     assert not times_of("A 6-year-old boy and his 44-year-old father were rescued.")
 

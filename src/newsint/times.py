@@ -1262,8 +1262,15 @@ def _norm_duration(g: Groups, rule: Rule, ctx: _Context, s: int, e: int) -> _Fou
     elif phrase.endswith(" or more"):
         mod = "EQUAL_OR_MORE"
     interval = None
+    rel = _normal_words(g.get("rel", ""))
+    if rel == "last":
+        word = ctx.token_at(s)
+        if word is not None and word.lower_ == "last" and word.tag_.startswith("VB"):
+            # "the curfew would last six months": the verb, not "the last six months".
+            quantity_at = ctx.text.find(g["quantity"], s) if g.get("quantity") else -1
+            if quantity_at > s:
+                s, rel = quantity_at, ""
     if ctx.dct is not None and not isinstance(quantity, str) and not unit.startswith("T"):
-        rel = _normal_words(g.get("rel", ""))
         signal = signal_before(ctx.text, s)
         if rel in _PAST_WORDS:
             interval = duration_interval(value, ctx.dct, -1)
