@@ -1954,8 +1954,8 @@ def _place_candidates(ctx: Context, m: Mention) -> list[tuple[int, int, Place]]:
                 continue
         elif tok.idx in sources and not (locative and head.head.lower_ != "from"):
             continue  # "militants from Somalia": where they come from ("police in Lahore": where they are)
-        if _locates_place(ctx, tok, place):
-            rank = 2
+        if _locates_place(ctx, tok, place) or (not locative and _inside_locative(head)):
+            rank = 2  # "in Mamove (Beni, North Kivu)": Beni, if Mamove is unknown
         elif attached and (locative or (m.type in VIOLENT_TYPES and head.dep_ in ("dobj", "nsubjpass"))):
             rank = 0
         elif locative:
@@ -1964,6 +1964,18 @@ def _place_candidates(ctx: Context, m: Mention) -> list[tuple[int, int, Place]]:
             continue  # a subject, an agent, an object: a participant, not a place
         out[place.id] = (rank, i, place)
     return sorted(out.values(), key=lambda c: (c[0], c[1]))
+
+
+def _inside_locative(tok: Token) -> bool:
+    """Whether a toponym sits in the apposition or brackets of a locative phrase."""
+    cur = tok
+    for _ in range(4):
+        if cur.dep_ not in ("appos", "npadvmod", "compound", "conj", "punct") or cur.head.i == cur.i:
+            return False
+        cur = cur.head
+        if cur.dep_ == "pobj" and cur.head.lower_ in LOCATIVE:
+            return True
+    return False
 
 
 def _place_head(ctx: Context, tok: Token) -> Token:
