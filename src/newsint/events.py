@@ -394,10 +394,21 @@ def _mention(ctx: Context, tok: Token, entry: Trigger) -> Mention | None:
     type_, mode = sense
     m = Mention(token=tok, entry=entry, type=type_, mode=mode, anchor=tok, sent=ctx.sent_of[tok.i])
     m.flags |= set(entry.flags)
-    if type_ == "ASSAULT" and entry.type != "ASSAULT" and _first_obj_classes(ctx, tok) & {"places"}:
-        m.flags.add("territory")
-    if entry.head in ("seize", "capture") and type_ == "ASSAULT":
-        m.flags.add("territory")
+    own = {w for w, _ in entry.deps}
+    objects = []
+    for o in _syntactic_objects(tok, entry):  # "took control of Mota": what control is of
+        objects += _prep_objects(o, ["of"]) if _lemma(o) in own else [o]
+    # "took control of", "took over": territory by the words themselves; otherwise what
+    # is taken is territory unless it is plainly people or things ("captured two vehicles"
+    # is a seizure; a town the places layer does not know is still a town)
+    takes_place = bool(entry.deps) or not objects or any(
+        _is_place(ctx, o) or not (_classes(ctx, o) & (ACTOR_LIKE_CLASSES | {"weapons", "property", "abstract"}))
+        for o in objects)
+    if type_ == "ASSAULT" and (entry.head in ("seize", "capture") or "territory" in entry.flags):
+        if takes_place:
+            m.flags.add("territory")  # "captured the town", "took control of Mota"
+        else:
+            m.flags.discard("territory")
     return m
 
 
@@ -438,6 +449,8 @@ def _test(ctx: Context, tok: Token, entry: Trigger, test: str, values: frozenset
         return _armed_context(ctx, tok)
     if test == "head":
         return tok.head.i != tok.i and (tok.head.lower_ in values or _lemma(tok.head) in values)
+    if test == "sentence":
+        return any(_lemma(t) in values or _classes_match(ctx, t, values) for t in tok.sent if t.pos_ in ("NOUN", "PROPN"))
     if test == "prep":
         return any(c.dep_ in ("prep", "prt", "agent", "acomp", "oprd", "advmod") and c.lower_ in values
                    for c in tok.children)
@@ -478,11 +491,6 @@ def _armed_context(ctx: Context, tok: Token) -> bool:
     return False
 
 
-def _first_obj_classes(ctx: Context, tok: Token) -> frozenset[str]:
-    objs = _syntactic_objects(tok, None)
-    return _classes(ctx, objs[0]) if objs else frozenset()
-
-
 # --------------------------------------------------------------------------- syntax helpers
 
 
@@ -517,6 +525,8 @@ def _syntactic_subjects(v: Token) -> list[Token]:
     for c in v.children:
         if c.dep_ in ("nsubj", "csubj"):
             if c.lower_ in RELATIVE_PRONOUNS and v.dep_ == "relcl":
+                if _lexical_classes(v.head) & {"places", "property"} and not _lexical_classes(v.head) & ACTOR_LIKE_CLASSES:
+                    return []  # the relative clause belongs to an event noun before it
                 return _conjuncts(v.head)
             if c.pos_ == "VERB":  # "The Red Cross operating in Iraq said": a mis-parsed noun phrase
                 inner = [x for x in c.children if x.dep_ == "nsubj"]
@@ -748,6 +758,8 @@ def _embed(ctx: Context, mentions: list[Mention]) -> None:
                 m.status = "content"
         if m.status == "event" and _in_background(ctx, m):
             m.status = "background"
+        if m.status == "event" and m.entry.pos == "A" and "intent" in m.flags and "typed_by_complement" not in m.flags:
+            m.status = "content"  # "the attack was well prepared": ready for nothing said
 
 
 def _host(ctx: Context, n: Token) -> Token:
@@ -1064,7 +1076,7 @@ def _crowd_violence(ctx: Context, m: Mention) -> None:
     if not sources or any(p.classes & (ARMED_CLASSES | {"state"}) for p in sources):
         return
     crowd = any(p.classes & {"protesters", "rioters", "mob"} for p in sources) or any(
-        "civilians" in p.classes and p.head.tag_ in ("NNS", "NNPS") for p in sources)
+        "crowd" in _lexical_classes(_lift(ctx, p.head)) for p in sources)
     if crowd:
         m.type, m.mode = "PROTEST", "riot"
         m.flags.add("crowd_violence")
@@ -1329,7 +1341,7 @@ def _to_participants(ctx: Context, m: Mention, sources: list[Token], targets: li
             head = _resolve_pronoun(ctx, m, head)
             if head is None or head.i in seen or head.pos_ not in NOUN_POS | {"ADJ"}:
                 continue
-            if _is_temporal(ctx, head) or (role == "source" and _is_nobody(head)):
+            if _is_temporal(ctx, head) or (role == "source" and _is_nobody(head)) or _in_dateline(head):
                 continue
             if head.i in ctx.cores and head.pos_ == "NOUN":
                 continue  # "the attack killed three soldiers": the event is not its own actor
@@ -1339,6 +1351,15 @@ def _to_participants(ctx: Context, m: Mention, sources: list[Token], targets: li
             seen.add(head.i)
             out.append(_participant(ctx, role, head, count=kills or role == "victims"))
     return out
+
+
+def _in_dateline(head: Token) -> bool:
+    """"NAIROBI (Example Wire) - Police arrested ...": a dateline names no participant."""
+    if not (head.is_upper and len(head.text) > 1) or head.i > head.sent.start + 2:
+        return False
+    doc = head.doc
+    return any(doc[i].text in ("-", "--", "\u2013", "\u2014") and doc[i - 1].whitespace_ and doc[i].whitespace_
+               for i in range(head.i + 1, min(len(doc), head.i + 8)))
 
 
 def _is_nobody(head: Token) -> bool:
@@ -1413,8 +1434,11 @@ def _split_parties(ctx: Context, parts: list[Participant]) -> list[Participant]:
         root = ctx.doc.char_span(ent.start, ent.end, alignment_mode="expand")
         if root is None:
             continue
-        out.append(Participant(role="source" if i == 0 else "target", head=root.root,
-                               start=ent.start, end=ent.end, entity=ent,
+        role = "source" if i == 0 else "target"
+        if root.root.dep_ == "poss":  # "Sudan's army and the RSF": the party is the army
+            out.append(_participant(ctx, role, root.root.head, count=False))
+            continue
+        out.append(Participant(role=role, head=root.root, start=ent.start, end=ent.end, entity=ent,
                                classes=_classes(ctx, root.root) or src.classes, named=True))
     return out
 
@@ -1479,10 +1503,14 @@ def _antecedent(ctx: Context, pron: Token) -> Token | None:
     person = pron.lower_ in ("he", "she", "him", "her", "his")
     sent = ctx.sent_of[pron.i]
     first = ctx.sents[max(0, sent - 1)].start
+    quoted = _in_quotation(ctx, pron)
+    report = ctx.lex.cue("report")
     for i in range(pron.i - 1, first - 1, -1):
         t = ctx.doc[i]
         if t.dep_ not in ("nsubj", "nsubjpass") or t.pos_ == "PRON" or t.pos_ not in NOUN_POS:
             continue
+        if quoted and _lemma(t.head) in report:
+            continue  # in a quotation a speaker is "I"; "he" is someone else
         t = _lift(ctx, t)
         ent = ctx.entity_of[t.i]
         is_person = ent is not None and ent.type == "PERSON"
@@ -1498,6 +1526,15 @@ def _antecedent(ctx: Context, pron: Token) -> Token | None:
     return None
 
 
+def _in_quotation(ctx: Context, tok: Token) -> bool:
+    """Whether a token is inside quotation marks opened earlier in its paragraph."""
+    text = ctx.article.text
+    start = text.rfind("\n", 0, tok.idx) + 1
+    before = text[start:tok.idx]
+    curly = before.count("\u201c") - before.count("\u201d")
+    return curly > 0 or (before.count('"') % 2 == 1)
+
+
 def _collective(ctx: Context, t: Token) -> bool:
     """Singular names of groups that English refers to as "they": armies, governments,
     movements ("the RSF said they ...")."""
@@ -1508,6 +1545,11 @@ def _collective(ctx: Context, t: Token) -> bool:
 
 def _participant(ctx: Context, role: str, head: Token, count: bool) -> Participant:
     start, end = _np_span(head)
+    # "OUAGADOUGOU (Example Wire) - Militants linked to al-Qaeda": a dateline ends at the dash
+    for i in range(head.i - 1, start - 1, -1):
+        if ctx.doc[i].text in ("-", "--", "\u2013", "\u2014") and ctx.doc[i].is_punct:
+            start = i + 1
+            break
     # never cut a name in two: "supporters of the Forces Vives [de Guinée]"
     for i in (start, end):
         ent = ctx.entity_of[i]
@@ -1747,6 +1789,8 @@ def _weapon_mode(ctx: Context, m: Mention) -> str | None:
     tokens = list(_clause_tokens(m.anchor))
     if m.anchor.i != m.token.i:
         tokens += _clause_tokens(m.token)
+    if m.anchor.dep_ in ("advcl", "conj") and m.anchor.tag_ == "VBG" and m.anchor.head.pos_ == "VERB":
+        tokens += _clause_tokens(m.anchor.head)  # "drove a car packed with explosives ..., killing nine"
     for t in tokens:
         for key in (_lemma(t), t.lower_, _compound_lemma(t), _phrase_with_particle(t)):
             cue = modes.get(key)
@@ -2292,6 +2336,9 @@ def _same_sentence_cluster(ctx: Context, m: Mention, clusters: list[Cluster]) ->
                 return c  # "a mob attacked and burned a police station"
             if _protest_response(m, other) and (_linked(m, other) or m.anchor.dep_ == "conj"):
                 return c
+            if {m.type, other.type} <= {"PROTEST", "COERCE", "ASSAULT"} and "PROTEST" in {m.type, other.type} and (
+                    m.anchor.dep_ in ("advcl", "conj") and m.anchor.tag_ == "VBG" and m.anchor.head.i == other.anchor.i):
+                return c  # "prisoners rioted, setting fire to their mattresses": how they rioted
             if other.type == m.type and m.type in ("PROTEST",) and m.sources() and other.sources() and _share_participant(
                     ctx, m.sources(), other.sources()):
                 return c  # "demonstrators blocked the road ...; they threw stones at police"
@@ -2620,9 +2667,9 @@ def _acled_facts(ctx: Context, cluster: Cluster, fatalities: int | None, injurie
         facts.add("weapons")
     if (fatalities or 0) > 0 or (injuries or 0) > 0:
         facts.add("lethal")
-    words = set()
-    for i in sorted({m.sent for m in cluster.mentions}):
-        for t in ctx.sents[i]:
+    words = set()  # the words of the event's own clauses, not of everything beside it
+    for m in cluster.mentions:
+        for t in _clause_tokens(m.anchor) + (_clause_tokens(m.token) if m.anchor.i != m.token.i else []):
             words.add(_lemma(t))
             words.add(_compound_lemma(t))
     if words & ctx.lex.cue("riot") or any(m.type == "ASSAULT" for m in cluster.mentions if cluster.type == "PROTEST"):
