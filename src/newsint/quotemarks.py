@@ -55,6 +55,7 @@ def _pair_double(text: str, paragraphs: list[tuple[int, int]]) -> list[Quote]:
     quotes: list[Quote] = []
     open_at: int | None = None  # offset of the pending opening mark
     open_len = 0
+    ignored: set[int] = set()  # closing marks of markup attributes
     for n, (lo, hi) in enumerate(paragraphs):
         last_end = lo
         skip_first_open = False
@@ -78,6 +79,14 @@ def _pair_double(text: str, paragraphs: list[tuple[int, int]]) -> list[Quote]:
                 skip_first_open = False
                 continue
             pos = m.start()
+            if pos in ignored:
+                continue
+            if mark == '"' and pos > lo and text[pos - 1] == "=" and open_at is None:
+                # markup such as tweet-date="..." left in scraped text, not a quotation
+                close = text.find('"', pos + 1, hi)
+                if close != -1:
+                    ignored.add(close)
+                continue
             role = (
                 "open" if mark in _OPEN_DOUBLE
                 else "close" if mark in _CLOSE_DOUBLE

@@ -150,6 +150,7 @@ class Candidate:
     cited: list[Chars] = field(default_factory=list)
     quotes: list[int] = field(default_factory=list)  # indexes into the quote list
     clause: Chars | None = None  # characters of the cue's own clause
+    reach: Chars | None = None  # the cue verb's whole subtree, less the content
     via_report: bool = False  # carried by a report named nearby ("in the report")
     reporter: Token | None = None  # "the paper quoted X as saying": the paper
     inherit: Candidate | None = None  # whose speaker an unattributed quotation takes
@@ -237,21 +238,19 @@ def _subtree_chars(token: Token, exclude: Iterable[Token] = ()) -> list[Chars]:
     skip: set[int] = set()
     for ex in exclude:
         skip.update(t.i for t in ex.subtree)
-    frags: list[Chars] = []
+    runs: list[list[Token]] = []
     run: list[Token] = []
     for tok in token.subtree:
-        if tok.i in skip:
+        if tok.i in skip or (run and tok.i != run[-1].i + 1):
             if run:
-                frags.append(_chars(run))  # type: ignore[arg-type]
-                run = []
-            continue
-        if run and tok.i != run[-1].i + 1:
-            frags.append(_chars(run))  # type: ignore[arg-type]
+                runs.append(run)
             run = []
-        run.append(tok)
+        if tok.i not in skip:
+            run.append(tok)
     if run:
-        frags.append(_chars(run))  # type: ignore[arg-type]
-    return frags
+        runs.append(run)
+    # a run of bare punctuation (the full stop after an inverted "he said") is no content
+    return [_chars(r) for r in runs if any(not (t.is_punct or t.is_space) for t in r)]  # type: ignore[misc]
 
 
 _EDGE_PUNCT = " \t\n,;:—–-()[]"
@@ -381,12 +380,13 @@ def _build_referents(ctx: _Article) -> None:
 
 def _match_referent(ctx: _Article, label: str, words: list[str], lower: frozenset[str]) -> Referent | None:
     person = label == "PERSON"
+    last = words[-1].lower()
     for ref in reversed(ctx.referents):
         if (ref.kind == "person") != person:
             continue
-        if lower <= ref.words and (person or words[-1].lower() in ref.words):
-            return ref
-        if ref.words <= lower and (person or _last_word(ctx, ref) == words[-1].lower()):
+        # one name's words within the other's, with the same last word (a surname, or
+        # the head of an organisation's name: "the Post", "The New York Post")
+        if (lower <= ref.words or ref.words <= lower) and _last_word(ctx, ref) == last:
             return ref
         if not person and len(words) == 1 and words[0].isupper() and len(words[0]) >= 2:
             full = ctx.text[ref.name[0]:ref.name[1]].split()
@@ -807,6 +807,12 @@ def _verb_candidates(ctx: _Article) -> list[Candidate]:
             via_report=via_report or _in_report(ctx, tok),
         )
         cand.clause = _clause_of(tok, source, content_tokens)
+        top = _phrase_top(tok)
+        coordinated = {t.i for c in top.children if c.dep_ in ("conj", "cc", "parataxis")
+                       for t in c.subtree}
+        reach = [t for t in top.subtree if t.i not in content_tokens and not t.is_punct
+                 and ctx.quote_of[t.i] == -1 and t.i not in coordinated]
+        cand.reach = _chars(reach)
         if start.i != tok.i:
             lo, hi = cand.clause
             cand.clause = (min(lo, start.idx), max(hi, start.idx + len(start.text)))
@@ -964,6 +970,21 @@ _GAP_BEFORE = re.compile(r"^[\s,:—–-]*(?:that\s*)?$", re.IGNORECASE)
 _GAP_CONTINUE = re.compile(r"^[\s.,;:!?—–-]*$")
 
 
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;]['\"”’)]*)\s*$")
+
+
+def _free_standing(ctx: _Article, q: Quote) -> bool:
+    """A quotation that is a sentence of the text on its own: nothing but a sentence
+    end before it in its paragraph, and a new sentence (or nothing) after it. A quoted
+    slogan inside a sentence ("holding signs reading '...'") is not."""
+    text = ctx.text
+    line_start = text.rfind("\n", 0, q.start) + 1
+    if not _SENTENCE_END.search(text[line_start:q.start]):
+        return False
+    rest = text[q.end:q.end + 3].lstrip(" \t")
+    return not rest or rest[0] == "\n" or rest[0].isupper() or rest[0] in "\"“‘'"
+
+
 def _sentence_like(ctx: _Article, q: Quote) -> bool:
     """A quotation that is a statement in itself (a clause), not a scare-quoted phrase."""
     span = ctx.doc.char_span(q.inner_start, q.inner_end, alignment_mode="expand")
@@ -994,9 +1015,6 @@ def _attach_quotes(ctx: _Article, cands: list[Candidate]) -> None:
                 cand.content.append((q.start, q.end))
                 cand.quotes.append(qi)
                 owner.setdefault(qi, ci)
-        if cand.quotes:
-            lo, hi = cand.extent
-            cand.content = [(lo, hi)]
     # 2. A quotation next to a cue's clause: '"...," he said' or 'he said: "..."'.
     for qi, q in enumerate(quotes):
         if qi in owner:
@@ -1006,8 +1024,8 @@ def _attach_quotes(ctx: _Article, cands: list[Candidate]) -> None:
         for ci, cand in enumerate(cands):
             if cand.clause is None or cand.frame not in ("quote", "clause", "according"):
                 continue
-            if cand.frame == "clause" and cand.content and not cand.quotes:
-                continue
+            if cand.content and not _all_quoted(cand, quotes):
+                continue  # a reported clause of its own does not also take a quotation
             c_lo, c_hi = cand.clause
             if c_lo >= q.end:
                 gap = text[q.end:c_lo]
@@ -1033,8 +1051,20 @@ def _attach_quotes(ctx: _Article, cands: list[Candidate]) -> None:
             cand.content.append((q.start, q.end))
             cand.quotes.append(qi)
             owner[qi] = best[1]
-            if cand.frame == "quote":
-                cand.frame = "quote"
+    # 2b. Punctuation alone can mark an attribution with a verb the lexicon lacks:
+    # 'He continued, "..."', '"...," scoffed Arianna Gil' (a quoted sentence that ends
+    # in a comma goes on with who said it).
+    for qi, q in enumerate(quotes):
+        if qi in owner:
+            continue
+        cand = _punctuation_cue(ctx, q)
+        if cand is not None:
+            cand.quotes.append(qi)
+            owner[qi] = len(cands)
+            cands.append(cand)
+    for cand in cands:
+        if cand.quotes:
+            _settle_around_cue(ctx, cand)
     # 3. Quotations that continue the one before: '"A," she said. "B."'.
     for qi, q in enumerate(quotes):
         if qi in owner or qi == 0:
@@ -1046,17 +1076,10 @@ def _attach_quotes(ctx: _Article, cands: list[Candidate]) -> None:
         lo, hi = cand.extent
         if q.start < hi:
             continue
-        gap = text[hi:q.start]
-        if cand.clause is not None:
-            # what lies between, less the cue's own clause ('"A," she said. "B."')
-            c_lo, c_hi = cand.clause
-            gap = text[hi:max(hi, min(c_lo, q.start))] + text[max(hi, c_hi):q.start]
+        # what lies between, less the cue's own clause ('"A," she said. "B."') and
+        # whatever else hangs on the cue verb ('said, as the crowd cheered. "B."')
+        gap = _outside(text, hi, q.start, [r for r in (cand.clause, cand.reach) if r])
         if not _continues(ctx, gap, q):
-            continue
-        if any(
-            c.cue_token is not None and hi <= ctx.doc[c.cue_token].idx < q.start and c is not cand
-            for c in cands
-        ):
             continue
         cand.content.append((q.start, q.end))
         cand.quotes.append(qi)
@@ -1065,7 +1088,7 @@ def _attach_quotes(ctx: _Article, cands: list[Candidate]) -> None:
     # a speaker's words on without repeating "he said".
     extra: list[Candidate] = []
     for qi, q in enumerate(quotes):
-        if qi in owner or not _sentence_like(ctx, q):
+        if qi in owner or not _sentence_like(ctx, q) or not _free_standing(ctx, q):
             continue
         if any(c.content and c.extent[0] <= q.start and q.end <= c.extent[1] for c in cands):
             continue
@@ -1076,6 +1099,134 @@ def _attach_quotes(ctx: _Article, cands: list[Candidate]) -> None:
                            content=[(q.start, q.end)], quotes=[qi], inherit=cands[prev])
         extra.append(orphan)
     cands.extend(extra)
+
+
+def _punctuation_cue(ctx: _Article, q: Quote) -> Candidate | None:
+    doc = ctx.doc
+    text = ctx.text
+    inner = text[q.inner_start:q.inner_end].rstrip()
+    verb: Token | None = None
+    after = doc.char_span(q.end, min(len(text), q.end + 80), alignment_mode="contract")
+    if inner.endswith((",", "?", "!")) and after is not None:
+        # '"...," he laughed' / '"...," scoffed X': a verb among the next few words
+        for tok in after[:6]:
+            if tok.is_space or tok.text == "\n" or ctx.quote_of[tok.i] != -1:
+                break
+            if tok.pos_ == "VERB" and tok.tag_ in ("VBD", "VBZ", "VBP") and tok.lemma_ != "be":
+                verb = tok
+                break
+            if tok.text in (".", ";", ":") or (tok.is_punct and tok.text not in (",", "’", "'")):
+                break
+    line_start = text.rfind("\n", 0, q.start) + 1
+    lead = text[line_start:q.start].rstrip()
+    if verb is None and lead.endswith((",", ":")):
+        # 'He continued, "..."' / 'Hillary shot back: "..."'
+        span = doc.char_span(line_start, len(lead) + line_start - 1, alignment_mode="contract")
+        if span is not None and len(span) > 0:
+            last = span[-1]
+            if last.dep_ == "prt" and last.head.pos_ == "VERB":
+                last = last.head
+            if last.pos_ == "VERB" and last.lemma_ != "be" and ctx.quote_of[last.i] == -1:
+                verb = last
+    if verb is None:
+        return None
+    source, reporter, via_report = _find_source(verb)
+    if source is None:
+        return None
+    cand = Candidate(cue=(verb.idx, verb.idx + len(verb.text)), cue_token=verb.i,
+                     lemma=verb.lemma_.lower(), frame="quote", content=[(q.start, q.end)],
+                     source=source, reporter=reporter, via_report=via_report)
+    cand.clause = _clause_of(verb, source, set())
+    return cand
+
+
+def _settle_around_cue(ctx: _Article, cand: Candidate) -> None:
+    """Tidy a statement whose quotation comes before its cue ('"...," X, founder of Y,
+    tells Z'): the content is the quotation, never the words between it and the cue or
+    the cue's own clause after it, which a misparse can fold into the content; and the
+    speaker is the noun phrase between the quotation and the cue (or right after the
+    cue: '"...," declared Alyssa Van Wagenen') when the parse gave none usable."""
+    if cand.cue is None or cand.cue_token is None:
+        return
+    cue_lo, cue_hi = cand.cue
+    before = [ctx.quotes[q] for q in cand.quotes if ctx.quotes[q].end <= cue_lo]
+    if not before:
+        return
+    q_end = max(q.end for q in before)
+    q_start = min(q.start for q in before)
+    quoted = {(ctx.quotes[q].start, ctx.quotes[q].end) for q in cand.quotes}
+    frags: list[Chars] = []
+    for a, b in cand.content:
+        if (a, b) in quoted:
+            frags.append((a, b))
+            continue
+        if a >= cue_hi:
+            continue  # the cue's own clause after it
+        if b > q_end and a < cue_hi:
+            b = max(a, q_end) if a < q_end else a
+        if b > a:
+            frags.append((a, b))
+    if frags:
+        cand.content = frags
+    lo, hi = cand.extent
+    src = cand.source
+    doc = ctx.doc
+    top = _phrase_top(doc[cand.cue_token])
+    own = src is not None and src.head.i in (cand.cue_token, top.i)
+    if src is not None and own and not (lo <= src.idx < hi) and not (src.idx < q_start):
+        return
+    between = doc.char_span(q_end, cue_lo, alignment_mode="contract")
+    if between is not None and any(t.pos_ in ("NOUN", "PROPN", "PRON") for t in between):
+        roots = [t for t in between if not (t.head.i >= between.start and t.head.i < between.end) or t.head.i == t.i]
+        nouns = [t for t in roots if t.pos_ in ("NOUN", "PROPN", "PRON")]
+        if nouns:
+            cand.source = nouns[0]
+            return
+    after = doc[cand.cue_token + 1:min(len(doc), cand.cue_token + 6)]
+    for tok in after:
+        pos = ctx.entity_of.get(tok.i)
+        if pos is not None and ctx.entities[pos].type in ("PERSON", "ORG"):
+            span = ctx.entity_tokens[pos]
+            if span is not None:
+                cand.source = span.root
+                return
+        if tok.is_punct and tok.text not in (".",):
+            break
+    # no entity: a run of capitalised words right after the cue is still a name
+    run = []
+    for tok in after:
+        if tok.pos_ == "PROPN" or (tok.text == "." and run):
+            run.append(tok)
+        elif run or tok.pos_ not in ("DET",):
+            break
+    names = [t for t in run if t.pos_ == "PROPN"]
+    if names:
+        cand.source = names[-1]
+
+
+def _all_quoted(cand: Candidate, quotes: list[Quote]) -> bool:
+    """Whether a candidate's content so far is nothing but quotations."""
+    if not cand.quotes:
+        return False
+    lo, hi = cand.extent
+    q_lo = min(quotes[q].start for q in cand.quotes)
+    q_hi = max(quotes[q].end for q in cand.quotes)
+    return q_lo <= lo and hi <= q_hi
+
+
+def _outside(text: str, lo: int, hi: int, spans: list[Chars]) -> str:
+    """The characters of text[lo:hi] that lie outside all `spans`."""
+    keep = []
+    pos = lo
+    for s_lo, s_hi in sorted(spans):
+        if s_hi <= pos or s_lo >= hi:
+            continue
+        if s_lo > pos:
+            keep.append(text[pos:s_lo])
+        pos = max(pos, s_hi)
+    if pos < hi:
+        keep.append(text[pos:hi])
+    return "".join(keep)
 
 
 def _continues(ctx: _Article, gap: str, q: Quote) -> bool:
@@ -1090,14 +1241,17 @@ def _continues(ctx: _Article, gap: str, q: Quote) -> bool:
     if "\n" in gap:
         return False
     words = re.findall(r"[^\W\d_]+", gap)
-    if len(words) > 2:
-        return False
-    line_start = q.start - len(gap.rstrip()) - 1
     span = ctx.doc.char_span(max(0, q.start - len(gap)), q.start, alignment_mode="expand")
     if span is None:
         return False
-    return all(t.pos_ in ("ADV", "CCONJ", "SCONJ", "PUNCT", "SPACE", "INTJ") for t in span
-               if ctx.quote_of[t.i] == -1 and t.idx >= q.start - len(gap))
+    gap_words = set(words)
+    toks = [t for t in span if ctx.quote_of[t.i] == -1 and t.text in gap_words]
+    # the rest of a name the parse split off ("said Air Force 1st Lt. Tyler Livingston.")
+    if toks and all(t.pos_ in ("PROPN", "NUM") for t in toks):
+        return True
+    if len(words) > 2:
+        return False
+    return all(t.pos_ in ("ADV", "CCONJ", "SCONJ", "INTJ") for t in toks)
 
 
 def _previous_speaker(ctx: _Article, cands: list[Candidate], offset: int) -> int | None:
@@ -1128,6 +1282,17 @@ def _entity_referent(ctx: _Article, tok: Token) -> tuple[Referent, Chars] | None
     appositive ("the organisation the Anti-Defamation League") or a name it compounds."""
     probes = [tok]
     probes += [c for c in tok.children if c.dep_ in ("appos", "compound", "flat")]
+    # a title the parser cut off from its name ("said Army Capt. Christian Pardo")
+    doc = ctx.doc
+    j = tok.i + 1
+    while j < len(doc) and j <= tok.i + 4 and (doc[j].pos_ == "PROPN" or doc[j].text == "."):
+        if ctx.entity_of.get(j) is not None and ctx.entities[ctx.entity_of[j]].type == "PERSON":
+            if ctx.word("honorific", _norm(tok.text)) is not None or doc[j - 1].text == ".":
+                probes.insert(0, doc[j])
+            else:
+                probes.append(doc[j])
+            break
+        j += 1
     for probe in probes:
         pos = ctx.entity_of.get(probe.i)
         if pos is None:
@@ -1189,13 +1354,21 @@ def _resolve_description(ctx: _Article, tok: Token, desc: Referent, before: int)
     return None
 
 
-def _resolve_pronoun(ctx: _Article, tok: Token, cls: str, last: Referent | None) -> Referent | None:
+def _resolve_pronoun(ctx: _Article, tok: Token, cls: str, last: Referent | None,
+                     content: Chars | None = None) -> Referent | None:
+    """The referent a speaker pronoun stands for: the most salient compatible one in
+    the last few sentences (recent, a subject, the last speaker, of known gender), never
+    one named inside what the pronoun's owner is saying ("Trump isn't a conservative,
+    he said")."""
     sent = ctx.sent_of[tok.i]
     best: Referent | None = None
     best_score = -1e9
     seen: set[int] = set()
+    doc = ctx.doc
     for i, s, ref, is_subj in reversed(ctx.mentions):
         if i >= tok.i:
+            continue
+        if content is not None and content[0] <= doc[i].idx < content[1]:
             continue
         d = sent - s
         if d > 6:
@@ -1282,7 +1455,7 @@ def _speaker_of(ctx: _Article, cand: Candidate, src: Token,
             return None, mention
         src = head
     elif cls is not None:
-        ref = _resolve_pronoun(ctx, src, cls, last)
+        ref = _resolve_pronoun(ctx, src, cls, last, cand.extent if cand.content else None)
         return ref, mention
     named = _entity_referent(ctx, src)
     if named is not None:
