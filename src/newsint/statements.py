@@ -21,6 +21,7 @@ layer clusters names itself.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -308,7 +309,7 @@ def _strip_name(ctx: _Article, span: Span, titles: bool = False) -> list[Token]:
     toks = [t for t in span if not t.is_space]
     while toks and (
         (toks[0].lower_ in ("the", "a", "an") and not (
-            toks[0].text == "The" and toks[0].i != toks[0].sent.start and len(toks) > 1
+            toks[0].text == "The" and len(toks) > 1
             and ctx.word("outlet_head", toks[-1].lower_) is not None))
         or (titles and ctx.word("honorific", _norm(toks[0].text)) is not None)
     ):
@@ -810,8 +811,10 @@ def _verb_candidates(ctx: _Article) -> list[Candidate]:
         top = _phrase_top(tok)
         coordinated = {t.i for c in top.children if c.dep_ in ("conj", "cc", "parataxis")
                        for t in c.subtree}
+        para = ctx.paragraph(tok.idx)
         reach = [t for t in top.subtree if t.i not in content_tokens and not t.is_punct
-                 and ctx.quote_of[t.i] == -1 and t.i not in coordinated]
+                 and ctx.quote_of[t.i] == -1 and t.i not in coordinated
+                 and ctx.paragraph(t.idx) == para]
         cand.reach = _chars(reach)
         if start.i != tok.i:
             lo, hi = cand.clause
@@ -859,16 +862,9 @@ def _according_candidates(ctx: _Article) -> list[Candidate]:
         if head.i in phrase:
             head = ctx.sentences[ctx.sent_of[tok.i]].root
         sent = ctx.sentences[ctx.sent_of[tok.i]]
-        toks = [t for t in head.subtree if t.i not in phrase and sent.start <= t.i < sent.end]
-        frags: list[Chars] = []
-        run: list[Token] = []
-        for t in toks:
-            if run and t.i != run[-1].i + 1:
-                frags.append(_chars(run))  # type: ignore[arg-type]
-                run = []
-            run.append(t)
-        if run:
-            frags.append(_chars(run))  # type: ignore[arg-type]
+        outside = [t for t in head.subtree if not sent.start <= t.i < sent.end]
+        frags = _subtree_chars(head, exclude=[tok, *outside])
+        frags = [f for f in frags if not (f[0] <= pobj.idx < f[1])]
         if not frags:
             continue
         cand = Candidate(
@@ -1398,36 +1394,49 @@ def _resolve_pronoun(ctx: _Article, tok: Token, cls: str, last: Referent | None,
 
 
 def _resolve_speakers(ctx: _Article, cands: list[Candidate]) -> None:
-    order = sorted(range(len(cands)), key=lambda ci: (_anchor(ctx, cands[ci]), ci))
+    """Speakers in reading order. Subject pronouns outside quotations are resolved on the
+    way even when they speak no statement ("He met the minister. ... , he said"), so the
+    chain of mentions keeps someone salient across sentences."""
+    doc = ctx.doc
+    by_source: dict[int, list[int]] = {}
+    for ci, cand in enumerate(cands):
+        if cand.source is not None and cand.inherit is None:
+            by_source.setdefault(cand.source.i, []).append(ci)
+    pronouns = [
+        t.i for t in doc
+        if t.dep_ in ("nsubj", "nsubjpass") and ctx.quote_of[t.i] == -1
+        and ctx.word("pronoun", t.lower_) in ("m", "f", "pl")
+    ]
     last: Referent | None = None
     deferred: list[int] = []
-    for ci in order:
-        cand = cands[ci]
-        if cand.inherit is not None:
-            continue
-        src = cand.source
-        if src is None:
-            continue
-        if ctx.word("pronoun", src.lower_) == "self":
-            deferred.append(ci)  # "I", "we" in a quotation: its speaker, found below
-            continue
-        cand.speaker, cand.mention = _speaker_of(ctx, cand, src, last)
-        cand.named = _entity_referent(ctx, src) is not None
-        if cand.speaker is not None and cand.speaker.kind == "document":
-            deferred.append(ci)
-        if cand.speaker is not None:
-            last = cand.speaker
-            if not any(r is cand.speaker for _, _, r, _ in ctx.mentions[-3:]):
-                ctx.mentions.append((src.i, ctx.sent_of[src.i], cand.speaker, True))
-                ctx.mentions.sort(key=lambda m: m[0])
+    for i in sorted(set(by_source) | set(pronouns)):
+        resolved: Referent | None = None
+        if i in by_source:
+            for ci in by_source[i]:
+                cand = cands[ci]
+                src = cand.source
+                assert src is not None
+                if ctx.word("pronoun", src.lower_) == "self":
+                    deferred.append(ci)  # "I", "we" in a quotation: its speaker, found below
+                    continue
+                cand.speaker, cand.mention = _speaker_of(ctx, cand, src, last)
+                cand.named = _entity_referent(ctx, src) is not None
+                if cand.speaker is not None and cand.speaker.kind == "document":
+                    deferred.append(ci)
+                if cand.speaker is not None:
+                    resolved = last = cand.speaker
+        else:
+            tok = doc[i]
+            resolved = _resolve_pronoun(ctx, tok, ctx.word("pronoun", tok.lower_) or "", last)
+        if resolved is not None and ctx.entity_of.get(i) is None:
+            bisect.insort(ctx.mentions, (i, ctx.sent_of[i], resolved, True), key=lambda m: m[0])
     for ci in deferred:
         cand = cands[ci]
         if cand.speaker is None and cand.source is not None:
             cand.speaker, cand.mention = _speaker_of(ctx, cand, cand.source, None)
         else:
             _resolve_document(ctx, cands, ci)
-    for ci in order:
-        cand = cands[ci]
+    for cand in cands:
         if cand.inherit is not None:
             cand.speaker = cand.inherit.speaker
 
@@ -1462,6 +1471,12 @@ def _speaker_of(ctx: _Article, cand: Candidate, src: Token,
         return named
     if src.pos_ == "PRON":
         return None, mention
+    if src.pos_ == "PROPN":
+        # a surname the entity recogniser missed ("..., Okafor said"): the person of
+        # that surname mentioned last
+        for i, _, ref, _ in reversed(ctx.mentions):
+            if i < src.i and ref.kind == "person" and _last_word(ctx, ref) == src.lower_:
+                return ref, mention
     desc, span = _description(ctx, src)
     linked = _resolve_description(ctx, src, desc, src.i)
     if linked is not None:
