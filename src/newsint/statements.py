@@ -192,6 +192,7 @@ class _Article:
             if span is not None:
                 for tok in span:
                     self.entity_of.setdefault(tok.i, pos)
+        self.cue_tokens: set[int] = set()
         self.referents: list[Referent] = []
         self.referent_of_entity: dict[int, Referent] = {}
         # (token index, sentence, referent, is subject) for every mention, in order
@@ -1011,11 +1012,15 @@ def _attach_quotes(ctx: _Article, cands: list[Candidate]) -> None:
                 cand.content.append((q.start, q.end))
                 cand.quotes.append(qi)
                 owner.setdefault(qi, ci)
-    # 2. A quotation next to a cue's clause: '"...," he said' or 'he said: "..."'.
+    # 2. A quotation next to a cue's clause: '"...," he said' (the cue trails the
+    # quotation) or 'he said: "..."' (the cue leads into it). A trailing cue wins, unless
+    # it leads into a quotation of its own and another cue leads into this one
+    # ('X responds, "A?" Y writes back, "B."').
+    trailing: dict[int, list[int]] = {}
+    leading: dict[int, list[int]] = {}
     for qi, q in enumerate(quotes):
         if qi in owner:
             continue
-        best: tuple[int, int] | None = None  # (priority, candidate)
         para = ctx.paragraph(q.start)
         for ci, cand in enumerate(cands):
             if cand.clause is None or cand.frame not in ("quote", "clause", "according"):
@@ -1026,27 +1031,31 @@ def _attach_quotes(ctx: _Article, cands: list[Candidate]) -> None:
             if c_lo >= q.end:
                 gap = text[q.end:c_lo]
                 if len(gap) <= 3 and _GAP_AFTER.match(gap) and "\n" not in gap:
-                    prio = 0
-                else:
-                    continue
+                    trailing.setdefault(qi, []).append(ci)
             elif c_hi <= q.start:
                 gap = text[c_hi:q.start]
                 if len(gap) > 8 or not _GAP_BEFORE.match(gap):
                     continue
-                if "\n" in gap and ":" not in gap:
+                if ("\n" in gap or ctx.paragraph(c_hi) != para) and ":" not in gap:
                     continue
-                if ctx.paragraph(c_hi) != para and ":" not in gap:
-                    continue
-                prio = 1
-            else:
-                continue
-            if best is None or prio < best[0]:
-                best = (prio, ci)
-        if best is not None:
-            cand = cands[best[1]]
-            cand.content.append((q.start, q.end))
-            cand.quotes.append(qi)
-            owner[qi] = best[1]
+                leading.setdefault(qi, []).append(ci)
+    leads_into = {ci for cis in leading.values() for ci in cis}
+    for qi in range(len(quotes)):
+        after = trailing.get(qi, [])
+        before = [ci for ci in leading.get(qi, []) if ci not in after]
+        if after and not (before and after[0] in leads_into and
+                          any(after[0] in leading.get(qj, []) for qj in range(qi + 1, len(quotes)))):
+            chosen = after[0]
+        elif before:
+            chosen = before[-1]
+        elif after:
+            chosen = after[0]
+        else:
+            continue
+        q = quotes[qi]
+        cands[chosen].content.append((q.start, q.end))
+        cands[chosen].quotes.append(qi)
+        owner[qi] = chosen
     # 2b. Punctuation alone can mark an attribution with a verb the lexicon lacks:
     # 'He continued, "..."', '"...," scoffed Arianna Gil' (a quoted sentence that ends
     # in a comma goes on with who said it).
@@ -1054,47 +1063,47 @@ def _attach_quotes(ctx: _Article, cands: list[Candidate]) -> None:
         if qi in owner:
             continue
         cand = _punctuation_cue(ctx, q)
-        if cand is not None:
-            cand.quotes.append(qi)
-            owner[qi] = len(cands)
-            cands.append(cand)
+        if cand is None:
+            continue
+        known = next((ci for ci, c in enumerate(cands) if c.cue_token == cand.cue_token), None)
+        if known is not None:
+            # the verb is a cue already: the quotation joins its statement
+            # ('"As President," she said, "I will ..."')
+            cands[known].content.append((q.start, q.end))
+            cands[known].quotes.append(qi)
+            owner[qi] = known
+            continue
+        cand.quotes.append(qi)
+        owner[qi] = len(cands)
+        cands.append(cand)
     for cand in cands:
         if cand.quotes:
             _settle_around_cue(ctx, cand)
-    # 3. Quotations that continue the one before: '"A," she said. "B."'.
+    # 3. In reading order, a quotation no cue claims either continues the statement of
+    # the quotation before it ('"A," she said. "B."') or, standing as a sentence of its
+    # own, is the last speaker's: news reports run a speaker's words on without
+    # repeating "he said".
     for qi, q in enumerate(quotes):
-        if qi in owner or qi == 0:
+        if qi in owner:
             continue
-        prev = qi - 1
-        if prev not in owner:
-            continue
-        cand = cands[owner[prev]]
-        lo, hi = cand.extent
-        if q.start < hi:
-            continue
-        # what lies between, less the cue's own clause ('"A," she said. "B."') and
-        # whatever else hangs on the cue verb ('said, as the crowd cheered. "B."')
-        gap = _outside(text, hi, q.start, [r for r in (cand.clause, cand.reach) if r])
-        if not _continues(ctx, gap, q):
-            continue
-        cand.content.append((q.start, q.end))
-        cand.quotes.append(qi)
-        owner[qi] = owner[prev]
-    # 4. A clause-like quotation no cue claims is the last speaker's: news reports run
-    # a speaker's words on without repeating "he said".
-    extra: list[Candidate] = []
-    for qi, q in enumerate(quotes):
-        if qi in owner or not _sentence_like(ctx, q) or not _free_standing(ctx, q):
+        if qi > 0 and qi - 1 in owner:
+            cand = cands[owner[qi - 1]]
+            hi = cand.extent[1]
+            if q.start >= hi and _continues(ctx, cand, hi, q):
+                cand.content.append((q.start, q.end))
+                cand.quotes.append(qi)
+                owner[qi] = owner[qi - 1]
+                continue
+        if not _sentence_like(ctx, q) or not _free_standing(ctx, q):
             continue
         if any(c.content and c.extent[0] <= q.start and q.end <= c.extent[1] for c in cands):
             continue
         prev = _previous_speaker(ctx, cands, q.start)
         if prev is None:
             continue
-        orphan = Candidate(cue=None, cue_token=None, lemma="", frame="orphan",
-                           content=[(q.start, q.end)], quotes=[qi], inherit=cands[prev])
-        extra.append(orphan)
-    cands.extend(extra)
+        owner[qi] = len(cands)
+        cands.append(Candidate(cue=None, cue_token=None, lemma="", frame="orphan",
+                               content=[(q.start, q.end)], quotes=[qi], inherit=cands[prev]))
 
 
 def _punctuation_cue(ctx: _Article, q: Quote) -> Candidate | None:
@@ -1225,29 +1234,35 @@ def _outside(text: str, lo: int, hi: int, spans: list[Chars]) -> str:
     return "".join(keep)
 
 
-def _continues(ctx: _Article, gap: str, q: Quote) -> bool:
-    """Whether a quotation after `gap` runs on from the statement before it: only
-    punctuation between ('"A," she said. "B."'), a new paragraph that opens with the
-    quotation, or a connective or two ('... Trump said. Instead, "B."')."""
+def _continues(ctx: _Article, cand: Candidate, hi: int, q: Quote) -> bool:
+    """Whether quotation `q` runs on from `cand`, whose content ends at `hi`. Between
+    them, leaving out the cue's own clause ('"A," she said. "B."') and whatever else
+    hangs on the cue verb ('said, as the crowd cheered. "B."'), there may be only
+    punctuation, a paragraph break before a quotation that opens its paragraph, the
+    rest of a name the parse split off ('said Lt. Tyler Livingston. "B."') or a
+    connective or two ('Trump said. Instead, "B."')."""
+    text = ctx.text
+    skip = [r for r in (cand.clause, cand.reach) if r]
+    gap = _outside(text, hi, q.start, skip)
     if _GAP_CONTINUE.match(gap):
         if "\n" not in gap:
             return True
-        line_start = ctx.text.rfind("\n", 0, q.start) + 1
-        return not ctx.text[line_start:q.start].strip() and _sentence_like(ctx, q)
+        line_start = text.rfind("\n", 0, q.start) + 1
+        return not text[line_start:q.start].strip() and _sentence_like(ctx, q)
     if "\n" in gap:
         return False
-    words = re.findall(r"[^\W\d_]+", gap)
-    span = ctx.doc.char_span(max(0, q.start - len(gap)), q.start, alignment_mode="expand")
+    span = ctx.doc.char_span(hi, q.start, alignment_mode="contract")
     if span is None:
         return False
-    gap_words = set(words)
-    toks = [t for t in span if ctx.quote_of[t.i] == -1 and t.text in gap_words]
-    # the rest of a name the parse split off ("said Air Force 1st Lt. Tyler Livingston.")
-    if toks and all(t.pos_ in ("PROPN", "NUM") for t in toks):
+    toks = [t for t in span if not (t.is_punct or t.is_space)
+            and not any(a <= t.idx < b for a, b in skip)]
+    if not toks:
         return True
-    if len(words) > 2:
-        return False
-    return all(t.pos_ in ("ADV", "CCONJ", "SCONJ", "INTJ") for t in toks)
+    if any(t.i in ctx.cue_tokens for t in toks):
+        return False  # someone else speaks in between
+    if all(t.pos_ in ("PROPN", "NUM") for t in toks):
+        return True
+    return len(toks) <= 2 and all(t.pos_ in ("ADV", "CCONJ", "SCONJ", "INTJ") for t in toks)
 
 
 def _previous_speaker(ctx: _Article, cands: list[Candidate], offset: int) -> int | None:
@@ -1612,6 +1627,7 @@ def attribute_statements(
     _build_referents(ctx)
     cands = _verb_candidates(ctx) + _according_candidates(ctx) + _noun_candidates(ctx)
     cands = [c for c in cands if c.content or c.frame == "quote"]
+    ctx.cue_tokens = {c.cue_token for c in cands if c.cue_token is not None}
     _attach_quotes(ctx, cands)
     cands = [c for c in cands if c.content]
     cands = _dedupe(ctx, cands)
