@@ -334,3 +334,50 @@ def test_polnear_subset_floor(tmp_path) -> None:
     assert metrics["content_f1"] >= 0.58, metrics
     assert metrics["direct_f1"] >= 0.70, metrics
     assert metrics["speaker_accuracy_on_matched"] >= 0.85, metrics
+
+
+# --- actor links from the entities layer ---------------------------------------------------
+
+
+def test_actor_links_merge_names_and_outlets() -> None:
+    """With actor ids on entities (as the entities layer gives them), a later "Nabil" is
+    the same speaker as "Rahmatullah Nabil" and "the journal" is the outlet's report."""
+    from newsint.schema import Actor, Entity
+
+    text = (
+        "The Wall Street Journal reported that the unit had split. "
+        "Rahmatullah Nabil, a former spy chief, told the journal that the split was old. "
+        "Nabil said the fighters had not been paid."
+    )
+    doc = parse(text)
+    article = Article(id="actors", text=text, outlet="Example Wire")
+
+    def ent(words: str, label: str, actor: str, nth: int = 0) -> Entity:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(words, start + 1)
+        return Entity(id=f"e{start}", start=start, end=start + len(words), text=words,
+                      type=label, actor=actor)
+
+    entities = [
+        ent("The Wall Street Journal", "ORG", "a1"),
+        ent("Rahmatullah Nabil", "PERSON", "a2"),
+        ent("the journal", "ORG", "a1"),
+        ent("Nabil", "PERSON", "a2", nth=1),
+    ]
+    actors = [
+        Actor(id="a1", name="The Wall Street Journal", type="media_outlet"),
+        Actor(id="a2", name="Rahmatullah Nabil", type="person"),
+    ]
+    statements, sources = attribute_statements(doc, article, entities, actors)
+    by_text = {text[s.content[0]:s.content[1]]: s for s in statements}
+    report = next(s for t, s in by_text.items() if "the unit had split" in t)
+    told = next(s for t, s in by_text.items() if "the split was old" in t)
+    later = next(s for t, s in by_text.items() if "had not been paid" in t)
+    assert report.speaker.actor == "a1" and report.speaker.text == "The Wall Street Journal"
+    assert told.speaker.actor == "a2" and told.addressee.actor == "a1"
+    assert told.via == [report.id, "outlet:Example Wire"]
+    assert later.speaker.text == "Rahmatullah Nabil" and later.speaker.actor == "a2"
+    assert later.speaker.role == "former spy chief"
+    kinds = {n.name: n.kind for n in sources.nodes}
+    assert kinds["The Wall Street Journal"] == "outlet" and kinds["Rahmatullah Nabil"] == "person"

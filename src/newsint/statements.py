@@ -334,7 +334,6 @@ def _build_referents(ctx: _Article) -> None:
     With actor links a cluster is an actor. Without them, a shorter mention joins the
     most recent referent whose name contains all its words ("Nabil" -> "Rahmatullah
     Nabil", "the Post" -> "The New York Post") or whose initials it is ("NDS")."""
-    text = ctx.text
     by_actor: dict[str, Referent] = {}
     for pos, ent in enumerate(ctx.entities):
         span = ctx.entity_tokens[pos]
@@ -377,7 +376,6 @@ def _build_referents(ctx: _Article) -> None:
         if ref.kind == "person":
             _find_role(ctx, ref)
     _learn_gender_from_pronouns(ctx)
-    del text
 
 
 def _match_referent(ctx: _Article, label: str, words: list[str], lower: frozenset[str]) -> Referent | None:
@@ -765,12 +763,19 @@ def _verb_candidates(ctx: _Article) -> list[Candidate]:
         tok = doc[i]
         if ctx.quote_of[i] != -1:
             continue  # "I think ..." inside a quotation is part of what was quoted
-        # A verb whose complement is itself a cue ("quoted as saying", "went on to say",
-        # "declined to say") leaves the statement to that cue.
-        if any(c.i in lemmas and c.dep_ in ("xcomp", "pcomp") for c in tok.children) or any(
-            c.dep_ == "prep" and c.lower_ == "as" and any(g.i in lemmas for g in c.children)
+        # A verb whose complement is a speech verb ("quoted as saying", "went on to say",
+        # "declined to say") leaves the statement to that verb; a speech verb in the
+        # infinitive of an intention ("vowed to defend X") is part of the intention.
+        def speaks(t: Token) -> bool:
+            return t.i in lemmas and "quote" in ctx.lex.frames[lemmas[t.i]]
+
+        if any(speaks(c) and c.dep_ in ("xcomp", "pcomp") for c in tok.children) or any(
+            c.dep_ == "prep" and c.lower_ == "as" and any(speaks(g) for g in c.children)
             for c in tok.children
         ):
+            continue
+        if (tok.dep_ == "xcomp" and tok.head.i in lemmas and not speaks(tok)
+                and "to" in ctx.lex.frames[lemmas[tok.head.i]]):
             continue
         if tok.lower_ in ("citing", "quoting"):
             continue  # handled as a citation of the clause's speaker
@@ -1323,7 +1328,6 @@ def _entity_referent(ctx: _Article, tok: Token) -> tuple[Referent, Chars] | None
 def _description(ctx: _Article, tok: Token) -> tuple[Referent, Chars]:
     core = _np_core(tok)
     span = _chars(core) or (tok.idx, tok.idx + len(tok.text))
-    text = ctx.text[span[0]:span[1]]
     words = [t for t in core if not t.is_punct]
     key_words = [t.lower_ for t in words if t.pos_ != "DET"]
     plural = tok.tag_ in ("NNS", "NNPS")
@@ -1338,7 +1342,6 @@ def _description(ctx: _Article, tok: Token) -> tuple[Referent, Chars]:
         g = ctx.word("gendered", w)
         if g:
             ref.gender = g
-    del text
     return ref, span
 
 
