@@ -280,7 +280,8 @@ def _np_core(tok: Token) -> list[Token]:
         if child.dep_ in ("relcl", "appos", "acl", "advcl", "punct", "cc", "conj", "parataxis"):
             if child.i > tok.i or child.dep_ != "punct":
                 skip.update(t.i for t in child.subtree)
-    toks = [t for t in tok.subtree if t.i not in skip]
+    toks = [t for t in tok.subtree if t.i not in skip and "\n" not in t.text
+            and t.sent.start == tok.sent.start]
     # keep the contiguous run around the head
     run = [tok]
     by_i = {t.i: t for t in toks}
@@ -658,12 +659,13 @@ def _content_of(ctx: _Article, tok: Token, frames: frozenset[str],
                                  (c.dep_ == "prep" and c.lower_ in ("as", "for", "of"))):
                 frags += _subtree_chars(c)
         return frags, "object", None
-    if "object" in frames and not _is_passive(tok):
-        prep = next((c for c in children if c.dep_ == "prep" and c.lower_ == "for"), None)
-        if prep is not None and tok.lemma_ in ("call", "ask", "push", "press", "argue", "plead"):
-            pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-            if pobj is not None:
-                return _subtree_chars(pobj), "object", None
+    if not _is_passive(tok):
+        # "pointed to X", "called for X", "talked about how ..."
+        for prep in children:
+            if prep.dep_ == "prep" and f"pp:{prep.lower_}" in frames:
+                obj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+                if obj is not None:
+                    return _subtree_chars(obj), "object", None
     # An inverted cue: "The plan, he said, will fail." / "It will fail, she said." /
     # "..., an official is quoted as saying." The parser hangs the cue's clause on the
     # main verb of what was said.
@@ -786,6 +788,8 @@ def _verb_candidates(ctx: _Article) -> list[Candidate]:
         source, reporter, via_report = _find_source(tok)
         if _is_passive(tok) and source is None and not via_report:
             continue
+        if source is not None and source.lower_ == "you":
+            continue  # "you know", "you see": a filler, or the reader, not a source
         if frame == "quote" and _is_passive(tok) and lemma not in ("quote",):
             continue
         content = _clip_to_paragraph(ctx, tok, content)
@@ -880,6 +884,40 @@ def _according_candidates(ctx: _Article) -> list[Candidate]:
         cand.clause = _chars(doc[tok.i:phrase_end + 1])
         out.append(cand)
     return out
+
+
+_HEADLINE = re.compile(r"^([^:\n]{2,60}):[ \t]+(\S[^\n]*)$", re.MULTILINE)
+
+
+def _colon_candidates(ctx: _Article) -> list[Candidate]:
+    """"Sanders: Clinton needs to ...": a line (a headline, a transcript turn) that opens
+    with a name and a colon gives that name's words."""
+    out: list[Candidate] = []
+    for m in _HEADLINE.finditer(ctx.text):
+        lo, hi = m.span(1)
+        pos = next((i for i, e in enumerate(ctx.entities) if e.type in _NAME_LABELS
+                    and _name_covers(ctx.text, e, lo, hi)), None)
+        span = ctx.entity_tokens[pos] if pos is not None else None
+        if span is None:
+            # no entity: one or two capitalised words ("Kasich:", a transcript's "PENCE:")
+            span = ctx.doc.char_span(lo, hi, alignment_mode="contract")
+            if span is None or len(span) > 2 or not all(t.pos_ == "PROPN" or t.text.isupper() for t in span):
+                continue
+        head = span.root
+        c_lo, c_hi = m.span(2)
+        cand = Candidate(cue=(hi, hi + 1), cue_token=None, lemma=":", frame="colon",
+                         content=[(c_lo, c_hi)], source=head)
+        cand.clause = (lo, hi + 1)
+        out.append(cand)
+    return out
+
+
+def _name_covers(text: str, ent: Entity, lo: int, hi: int) -> bool:
+    """Whether an entity is all of text[lo:hi] but for an article or a title."""
+    if not (lo <= ent.start and ent.end <= hi):
+        return False
+    rest = (text[lo:ent.start] + text[ent.end:hi]).strip(" \t'\"“”‘’").lower()
+    return not rest or rest in ("the", "mr.", "mrs.", "ms.", "dr.", "sen.", "gov.", "rep.", "pres.")
 
 
 def _noun_candidates(ctx: _Article) -> list[Candidate]:
@@ -1628,7 +1666,8 @@ def attribute_statements(
         return [], Sources()
     ctx = _Article(doc, article, entities, actors)
     _build_referents(ctx)
-    cands = _verb_candidates(ctx) + _according_candidates(ctx) + _noun_candidates(ctx)
+    cands = (_verb_candidates(ctx) + _according_candidates(ctx) + _noun_candidates(ctx)
+             + _colon_candidates(ctx))
     cands = [c for c in cands if c.content or c.frame == "quote"]
     ctx.cue_tokens = {c.cue_token for c in cands if c.cue_token is not None}
     _attach_quotes(ctx, cands)
