@@ -108,7 +108,10 @@ class Time(msgspec.Struct, kw_only=True):
     """A TIMEX3 expression normalised against `Article.published`.
 
     `interval` is the span of calendar days the value covers, when it covers days
-    (it is a nested object because `end` is already the character offset).
+    (it is a nested object because `end` is already the character offset); for a duration
+    anchored at publication ("within six months", "the past two weeks") the days it spans.
+    `signal` is the preposition that introduces the expression ("since August": since),
+    which TimeML keeps outside the expression's span.
     """
 
     id: str
@@ -119,6 +122,7 @@ class Time(msgspec.Struct, kw_only=True):
     value: str  # TIMEX3 value: 2021-10-25, 2021-W43, P20Y, PAST_REF...
     mod: str | None = None  # START, END, MID, APPROX, BEFORE, AFTER, ...
     interval: Interval | None = None
+    signal: str | None = None  # the preposition before it: since, by, within, until...
 
 
 class Mention(msgspec.Struct, kw_only=True):

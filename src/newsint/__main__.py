@@ -1,0 +1,3 @@
+from newsint.cli import app
+
+app(prog_name="newsint")
