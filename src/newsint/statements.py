@@ -872,9 +872,17 @@ def _according_candidates(ctx: _Article) -> list[Candidate]:
         if head.i in phrase:
             head = ctx.sentences[ctx.sent_of[tok.i]].root
         sent = ctx.sentences[ctx.sent_of[tok.i]]
-        outside = [t for t in head.subtree if not sent.start <= t.i < sent.end]
-        frags = _subtree_chars(head, exclude=[tok, *outside])
-        frags = [f for f in frags if not (f[0] <= pobj.idx < f[1])]
+        words = [t for t in sent if not (t.is_punct or t.is_space)]
+        if words and all(t.i < tok.i for t in words if t.i not in phrase) and words[0].i < tok.i:
+            # "..., according to X.": all of the sentence before it
+            frags = [(words[0].idx, tok.idx)]
+        elif words and all(t.i > phrase_end for t in words if t.i not in phrase):
+            # "According to X, ...": all of the sentence after it
+            frags = [(doc[phrase_end].idx + len(doc[phrase_end].text), words[-1].idx + len(words[-1].text))]
+        else:
+            outside = [t for t in head.subtree if not sent.start <= t.i < sent.end]
+            frags = _subtree_chars(head, exclude=[tok, *outside])
+            frags = [f for f in frags if not (f[0] <= pobj.idx < f[1])]
         if not frags:
             continue
         cand = Candidate(
@@ -1603,17 +1611,20 @@ def _finish_content(ctx: _Article, cand: Candidate) -> Chars | None:
 
 
 def _mention(ctx: _Article, tok: Token | None) -> Mention | None:
+    """The words naming an addressee as the sentence gives them ("the journal"), with
+    the actor they refer to when known."""
     if tok is None:
         return None
-    named = _entity_referent(ctx, tok)
-    if named is not None:
-        ref, (lo, hi) = named
-        return Mention(start=lo, end=hi, text=ctx.text[lo:hi], actor=ref.actor)
     span = _chars(_np_core(tok))
     if span is None:
         return None
     lo, hi = span
-    return Mention(start=lo, end=hi, text=ctx.text[lo:hi])
+    named = _entity_referent(ctx, tok)
+    actor = named[0].actor if named is not None else None
+    if actor is None:
+        pos = ctx.entity_of.get(tok.i)
+        actor = ctx.entities[pos].actor if pos is not None else None
+    return Mention(start=lo, end=hi, text=ctx.text[lo:hi], actor=actor)
 
 
 def _sentences_of(ctx: _Article, spans: list[Chars]) -> list[int]:
