@@ -1202,8 +1202,8 @@ def _settle_around_cue(ctx: _Article, cand: Candidate) -> None:
     the cue's own clause after it, which a misparse can fold into the content; and the
     speaker is the noun phrase between the quotation and the cue (or right after the
     cue: '"...," declared Alyssa Van Wagenen') when the parse gave none usable."""
-    if cand.cue is None or cand.cue_token is None:
-        return
+    if cand.cue is None or cand.cue_token is None or cand.frame not in ("quote", "clause"):
+        return  # ("according to X": the source follows the cue, and stays)
     cue_lo, cue_hi = cand.cue
     before = [ctx.quotes[q] for q in cand.quotes if ctx.quotes[q].end <= cue_lo]
     if not before:
