@@ -135,6 +135,7 @@ class Referent:
     role: str | None = None
     organisation: str | None = None
     words: frozenset[str] = frozenset()  # lower-case name words without titles
+    name_label: str = ""  # the entity label of the mention `name` comes from
 
 
 @dataclass
@@ -359,15 +360,13 @@ def _build_referents(ctx: _Article) -> None:
                 key=f"actor:{actor.id}" if actor else f"name:{len(ctx.referents)}",
                 kind=kind, name=name, actor=actor.id if actor else None,
                 plural=ent.type == "NORP" or (toks[-1].tag_ in ("NNPS", "NNS")),
-                words=lower,
+                words=lower, name_label=ent.type,
             )
             ctx.referents.append(ref)
             if actor is not None:
                 by_actor[actor.id] = ref
-        elif len(words) > len(ref.words) or (
-            len(words) == len(ref.words) and name[1] - name[0] > ref.name[1] - ref.name[0]
-        ):
-            ref.name, ref.words = name, lower | ref.words
+        elif _fuller(ctx, name, ent, actor) > _fuller(ctx, ref.name, None, actor, ref):
+            ref.name, ref.words, ref.name_label = name, lower | ref.words, ent.type
         if ref.gender is None:
             ref.gender = _gender_from_title(ctx, span)
         ctx.referent_of_entity[pos] = ref
@@ -377,6 +376,21 @@ def _build_referents(ctx: _Article) -> None:
         if ref.kind == "person":
             _find_role(ctx, ref)
     _learn_gender_from_pronouns(ctx)
+
+
+def _fuller(ctx: _Article, name: Chars, ent: Entity | None, actor: Actor | None,
+            ref: Referent | None = None) -> tuple[int, int, int, int]:
+    """How good a mention is as the name to show for a referent: the actor's own name
+    or an alias first, then a proper name over a demonym ("Israel" over "Israeli"),
+    then the most words, then the longest."""
+    text = ctx.text[name[0]:name[1]]
+    bare = text.removeprefix("The ").removeprefix("the ")
+    known = actor is not None and (bare == actor.name.removeprefix("The ") or bare in actor.aliases)
+    if ent is None:
+        label = ref.name_label if ref is not None else ""
+    else:
+        label = ent.type
+    return (int(known), int(label != "NORP"), len(text.split()), len(text))
 
 
 def _match_referent(ctx: _Article, label: str, words: list[str], lower: frozenset[str]) -> Referent | None:
