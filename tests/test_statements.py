@@ -309,7 +309,7 @@ def test_seed_statements_know_their_sentences(seed_record: dict) -> None:
 
 # A fixed subset (the first 25 documents of PolNeAR's own dev split) as a regression
 # guard; benchmarks/quotes.py scores the whole file. Floors sit a little under the
-# measured values (content F1 0.634, direct F1 0.767, speaker accuracy 0.92).
+# measured values (content F1 0.615, direct F1 0.757, speaker accuracy 0.897).
 POLNEAR_DOCS = 25
 
 
@@ -331,9 +331,9 @@ def test_polnear_subset_floor(tmp_path) -> None:
         data = check_record(rec)
         preds[data["article"]["id"]] = data
     metrics, _ = score.score_quotes(gold, preds)
-    assert metrics["content_f1"] >= 0.58, metrics
-    assert metrics["direct_f1"] >= 0.70, metrics
-    assert metrics["speaker_accuracy_on_matched"] >= 0.85, metrics
+    assert metrics["content_f1"] >= 0.59, metrics
+    assert metrics["direct_f1"] >= 0.72, metrics
+    assert metrics["speaker_accuracy_on_matched"] >= 0.86, metrics
 
 
 # --- actor links from the entities layer ---------------------------------------------------
