@@ -145,7 +145,7 @@ class Candidate:
     cue: Chars | None
     cue_token: int | None  # index of the cue's head token
     lemma: str
-    frame: str  # clause, quote, object, to, according, noun, orphan
+    frame: str  # clause, quote, object, to, according, noun, colon, orphan
     content: list[Chars] = field(default_factory=list)  # the statement spans their extent
     source: Token | None = None  # head of the source noun phrase
     addressee: Token | None = None
