@@ -210,6 +210,20 @@ class _Article:
                 index[tok.i] = qi
         return index
 
+    def sent_of_char(self, offset: int) -> int:
+        """The sentence a character offset falls in (the last one before it if none)."""
+        span = self.doc.char_span(offset, offset, alignment_mode="expand") if offset < len(self.text) else None
+        if span is not None and len(span):
+            return self.sent_of[span.start]
+        lo, hi = 0, len(self.sentences)
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if self.sentences[mid].start_char <= offset:
+                lo = mid
+            else:
+                hi = mid
+        return lo
+
     def paragraph(self, offset: int) -> int:
         lo, hi = 0, len(self.paragraph_starts)
         while hi - lo > 1:
@@ -1151,13 +1165,17 @@ def _attach_quotes(ctx: _Article, cands: list[Candidate]) -> None:
     for qi, q in enumerate(quotes):
         if qi in owner:
             continue
-        if qi > 0 and qi - 1 in owner:
-            cand = cands[owner[qi - 1]]
-            hi = cand.extent[1]
-            if q.start >= hi and _continues(ctx, cand, hi, q):
+        # the statement just before it: the one whose content ends last before it
+        before = [ci for ci, c in enumerate(cands) if c.content and c.extent[1] <= q.start
+                  and (c.quotes or ctx.sent_of_char(c.extent[1] - 1) == ctx.sent_of_char(q.start))]
+        if before:
+            ci = max(before, key=lambda i: (cands[i].extent[1], i))
+            cand = cands[ci]
+            if _continues(ctx, cand, cand.extent[1], q):
+                # '"A," she said. "B."' / 'He said that A. "B."' / 'pledged to A "B."'
                 cand.content.append((q.start, q.end))
                 cand.quotes.append(qi)
-                owner[qi] = owner[qi - 1]
+                owner[qi] = ci
                 continue
         if not _sentence_like(ctx, q) or not _free_standing(ctx, q):
             continue
