@@ -108,6 +108,244 @@ def info() -> None:
     )
 
 
+# ---------------------------------------------------------------------------------------
+# The corpus: ingest into a DuckDB store, then query, summarise and export it.
+
+DbOpt = Annotated[
+    Path, typer.Option("--db", help="The corpus store (a DuckDB file).")
+]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")]
+
+
+def _stdout():
+    from rich.console import Console
+
+    return Console()
+
+
+def _open_store(db: Path, read_only: bool = True):
+    from newsint.store import Store, StoreError
+
+    try:
+        return Store(db, read_only=read_only)
+    except StoreError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def ingest(
+    paths: PathsArg,
+    db: DbOpt = Path("newsint.duckdb"),
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=0, help="Worker processes (one spaCy model each); 0 runs in this process.")
+    ] = 1,
+    engine: Annotated[
+        str, typer.Option("--engine", help="local (process pool) or dask (a Dask cluster).")
+    ] = "local",
+    scheduler: Annotated[
+        Optional[str], typer.Option("--scheduler", help="Dask scheduler address (with --engine dask); none starts a local cluster of --workers.")
+    ] = None,
+    published: PublishedOpt = None,
+    outlet: OutletOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Analyse articles into the corpus store. Safe to rerun: stored articles are skipped,
+    and a killed run is finished by running the same command again. Exit status 1 when
+    some inputs gave no article (each is in the `errors` table with its reason)."""
+    from rich.console import Console
+
+    from newsint.corpus import ingest_with_progress, render_ingest_result
+    from newsint.ingest import InputError, normalise_date
+    from newsint.store import StoreError
+
+    if engine not in ("local", "dask"):
+        fail(f"--engine: {engine!r} is not local or dask")
+    if scheduler and engine != "dask":
+        fail("--scheduler needs --engine dask")
+    try:
+        normalise_date(published)
+    except InputError as exc:
+        fail(f"--published: {exc}")
+    err = Console(stderr=True)
+    try:
+        result = ingest_with_progress(
+            paths, db, err, quiet=quiet, workers=workers, engine=engine, scheduler=scheduler,
+            published=published, outlet=outlet,
+        )
+    except StoreError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        err.print("[yellow]Interrupted.[/] What was analysed is stored; run the same command again to finish.")
+        raise typer.Exit(130) from None
+    with _open_store(db) as store:
+        render_ingest_result(result, store, _stdout())
+    if result.errors:
+        raise typer.Exit(1)  # as `analyze`: some inputs gave no article (they are in `errors`)
+
+
+def _print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
+    from newsint.export import _cell, write_json
+
+    if fmt == "json":
+        write_json([dict(zip(columns, row)) for row in rows], sys.stdout)
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_cell(v) for v in row])
+    elif fmt == "table":
+        from rich.table import Table
+
+        table = Table(*columns)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        _stdout().print(table)
+    else:
+        fail(f"--format: {fmt!r} is not table, csv or json")
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help='SQL, e.g. "SELECT outlet, count(*) FROM articles GROUP BY outlet".')],
+    db: DbOpt = Path("newsint.duckdb"),
+    fmt: FormatOpt = "table",
+) -> None:
+    """Run SQL against the store (read-only). Tables: articles, entities, actors, places,
+    times, statements, events, event_actors, framing, sources, source_edges, clusters,
+    cluster_members, inputs, errors, runs."""
+    import duckdb
+
+    with _open_store(db) as store:
+        try:
+            columns, rows = store.query(query)
+        except duckdb.Error as exc:
+            fail(str(exc).splitlines()[0])
+    _print_rows(columns, rows, fmt)
+
+
+@app.command()
+def events(
+    db: DbOpt = Path("newsint.duckdb"),
+    country: Annotated[Optional[str], typer.Option("--country", help="ISO 3166 alpha-2 code, e.g. AF.")] = None,
+    type: Annotated[Optional[str], typer.Option("--type", help="PLOVER type (ASSAULT), ACLED type or sub-event type.")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Events on or after YYYY-MM-DD.")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Events on or before YYYY-MM-DD.")] = None,
+    actor: Annotated[Optional[str], typer.Option("--actor", help="A participant's name (substring) or alias.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, json or geojson.")] = "table",
+    limit: Annotated[int, typer.Option("--limit", help="At most this many (0: all; the table shows 100 by default).")] = -1,
+) -> None:
+    """Events in the store, with where, when, who did what to whom and who says so."""
+    from newsint.export import EVENT_PROPERTIES, events_geojson, write_delimited, write_json
+    from newsint.ingest import InputError, normalise_date
+
+    for name, value in (("--since", since), ("--until", until)):
+        try:
+            normalise_date(value, name)
+        except InputError as exc:
+            fail(str(exc))
+    if fmt not in ("table", "csv", "json", "geojson"):
+        fail(f"--format: {fmt!r} is not table, csv, json or geojson")
+    cap = (100 if fmt == "table" else 0) if limit < 0 else limit
+    with _open_store(db) as store:
+        rows = store.events(country=country, type=type, since=since, until=until, actor=actor,
+                            limit=cap + 1 if cap else None)
+    more = bool(cap) and len(rows) > cap
+    rows = rows[:cap] if cap else rows
+    columns = [c for c in EVENT_PROPERTIES] + ["lat", "lon"]
+    if fmt == "csv":
+        write_delimited(rows, columns, sys.stdout)
+    elif fmt == "json":
+        write_json([{k: r.get(k) for k in columns} for r in rows], sys.stdout)
+    elif fmt == "geojson":
+        write_json(events_geojson(rows), sys.stdout)
+    else:
+        from newsint.corpus import render_events
+
+        render_events(rows, _stdout(), more=more)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Argument(help="acled, gdelt, geojson, clusters-geojson, parquet or jsonl.")],
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File (a folder for parquet); default stdout.")] = None,
+    db: DbOpt = Path("newsint.duckdb"),
+    country: Annotated[Optional[str], typer.Option("--country", help="ISO 3166 alpha-2 code.")] = None,
+    type: Annotated[Optional[str], typer.Option("--type", help="PLOVER, ACLED type or sub-event type.")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="YYYY-MM-DD.")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="YYYY-MM-DD.")] = None,
+) -> None:
+    """Export the store: ACLED-style CSV or GDELT-style TSV (one row per event cluster),
+    GeoJSON of events or clusters, Parquet of every table, or the records as JSON Lines."""
+    from newsint.export import FORMATS
+    from newsint.export import export as run_export
+
+    if fmt not in FORMATS:
+        fail(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    if fmt == "parquet" and output is None:
+        fail("the Parquet export needs a folder: -o DIR")
+    filters = {k: v for k, v in dict(country=country, type=type, since=since, until=until).items() if v}
+    with _open_store(db) as store:
+        if fmt == "parquet":
+            count = run_export(store, fmt, directory=str(output))
+        elif output is None:
+            count = run_export(store, fmt, sys.stdout, **filters)
+        else:
+            with output.open("w", encoding="utf-8", newline="") as out:
+                count = run_export(store, fmt, out, **filters)
+    if output is not None:
+        typer.echo(f"newsint: wrote {count:,} {'tables' if fmt == 'parquet' else 'rows'} to {output}", err=True)
+
+
+@app.command(name="import")
+def import_(
+    directory: Annotated[Path, typer.Argument(help="A folder written by `newsint export parquet`.")],
+    db: DbOpt = Path("newsint.duckdb"),
+) -> None:
+    """Merge a Parquet export into the store (articles already there are kept)."""
+    from newsint.store import StoreError
+
+    with _open_store(db, read_only=False) as store:
+        try:
+            result = store.import_parquet(directory)
+        except StoreError as exc:
+            fail(str(exc))
+        typer.echo(f"newsint: {result.articles:,} new articles; the store holds {store.count('articles'):,}")
+
+
+@app.command()
+def summary(db: DbOpt = Path("newsint.duckdb")) -> None:
+    """What the store holds: articles, events by type and country, top actors, the event
+    clusters with their independent origins, and what to try next."""
+    from newsint.corpus import corpus_summary, render_summary
+
+    with _open_store(db) as store:
+        data = corpus_summary(store)
+    render_summary(data, _stdout())
+
+
+@app.command()
+def serve(
+    db: DbOpt = Path("newsint.duckdb"),
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
+    host: Annotated[str, typer.Option("--host", help="Address to bind; the default is reachable only from this machine.")] = "127.0.0.1",
+    token_file: Annotated[
+        Optional[Path], typer.Option("--token-file", help="File whose first line is the API token that enables POST /api/analyze (or set NEWSINT_API_TOKEN).")
+    ] = None,
+) -> None:
+    """The web UI and HTTP API over the store: article view, map, timeline, sourcing
+    graph, search; OpenAPI at /docs. The store is opened read-only."""
+    from newsint.store import StoreError
+    from newsint.web.security import TokenError
+    from newsint.web.server import run
+
+    try:
+        run(db, host=host, port=port, token_file=token_file, say=lambda m: typer.echo(m, err=True))
+    except (StoreError, TokenError) as exc:
+        fail(str(exc))
+
+
 DEFAULT_CORPUS = Path("examples/corpus")
 
 
