@@ -162,6 +162,7 @@ class Statement(msgspec.Struct, kw_only=True):
     addressee: Mention | None = None
     via: list[str] = []  # statement ids, or "outlet:NAME"
     sentences: list[int] = []  # indexes of the sentences the statement covers
+    cites: list[Mention] = []  # sources the speaker cites ("Citing officials, X reported")
 
 
 class EventActor(msgspec.Struct, kw_only=True):
