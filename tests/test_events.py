@@ -135,6 +135,21 @@ def test_report_main_event(report: dict) -> None:
     assert event["cameo"] == cameo_root(load_lexicon(), event["type"], event["mode"])
 
 
+def test_at_least_60_reports_are_checked_on_every_field() -> None:
+    """Type, sub-type, actors, place, date and fatalities are all asserted for a report
+    when the places layer resolves its toponym and the times layer agrees on its date."""
+    full = []
+    for report in load_reports():
+        expect = report["expect"]
+        if report["id"] in DATE_FROM_TIMES_LAYER | PLACE_MISSES:
+            continue
+        record = newsint.analyze(report["text"], published=report["published"])
+        if expect["place"] is None or any(p.text == expect["place"] for p in record.places):
+            full.append(report)
+    assert len(full) >= 60
+    assert {r["expect"]["acled"][0] for r in full if r["expect"]["acled"]} == set(ACLED_SUB_TYPES)
+
+
 # --------------------------------------------------------------------------- own sentences
 
 

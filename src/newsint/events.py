@@ -1547,8 +1547,8 @@ def _participant(ctx: Context, role: str, head: Token, count: bool) -> Participa
     start, end = _np_span(head)
     # "OUAGADOUGOU (Example Wire) - Militants linked to al-Qaeda": a dateline ends at the dash
     for i in range(head.i - 1, start - 1, -1):
-        if ctx.doc[i].text in ("-", "--", "\u2013", "\u2014") and ctx.doc[i].is_punct:
-            start = i + 1
+        if ctx.doc[i].text in ("-", "--", "\u2013", "\u2014") and ctx.doc[i].whitespace_ and i > 0 and ctx.doc[i - 1].whitespace_:
+            start = i + 1  # a spaced dash, not the hyphen of "US-led"
             break
     # never cut a name in two: "supporters of the Forces Vives [de Guinée]"
     for i in (start, end):
