@@ -192,7 +192,7 @@ def strict_source_recall(gold: list[dict], records: list[dict]) -> float:
 
 
 def print_errors(gold: list[dict], records) -> None:
-    for d, r in zip(gold, records):
+    for d, r in zip(gold, records, strict=True):
         want = sorted({RENAMED.get(e["code"], e["code"]) for e in d["events"]})
         got = sorted({e.type for e in r.events} - {"OTHER"})
         if want != got:

@@ -295,6 +295,23 @@ def test_weapon_mode_decides_the_acled_sub_type() -> None:
         assert event["acled"][1] == sub_type, text
 
 
+def test_the_date_of_saying_is_not_the_date_of_the_event() -> None:
+    record = analyze("Police said on Wednesday that gunmen had killed four farmers near Jos.",
+                     published="2024-03-07")
+    assert events_of(record, "ASSAULT")[0]["time"] is None
+    record = analyze("Gunmen killed four farmers near Jos on Monday, police said on Wednesday.",
+                     published="2024-03-07")
+    assert events_of(record, "ASSAULT")[0]["time"] == {"start": "2024-03-04", "end": "2024-03-04"}
+
+
+def test_a_hypothetical_event_has_no_date_and_a_shot_down_drone_is_no_air_strike() -> None:
+    record = analyze("If the talks fail on Monday, the rebels could attack the town.", published="2024-03-07")
+    event = events_of(record, "ASSAULT")[0]
+    assert event["modality"] == "hypothetical" and event["time"] is None
+    record = analyze("The army shot down a drone over Port Sudan on Tuesday.", published="2024-03-07")
+    assert events_of(record, "ASSAULT")[0]["acled"] == ["Strategic developments", "Disrupted weapons use"]
+
+
 def test_participants_point_at_their_words_and_entities() -> None:
     text = "Israeli aircraft struck a Hamas training camp in Gaza, killing five militants."
     record = analyze(text)

@@ -697,9 +697,11 @@ def _classes(ctx: Context, head: Token) -> frozenset[str]:
         if key in classes:
             found |= classes[key]
             break
-    # "army positions", "police station", "military vehicle": held by armed forces
+    # "army positions", "police station", "artillery position": held by armed forces
     for m in mods:
         armed = classes.get(_lemma(m), frozenset()) & (ARMED_CLASSES | {"police"})
+        if not armed and ("weapons" in classes.get(_lemma(m), frozenset()) or _lemma(m) in ctx.lex.modes):
+            armed = frozenset({"state_forces"})
         if armed and (found & {"places", "property"} or not found):
             found |= armed
     if found:
@@ -1078,7 +1080,7 @@ def _crowd_violence(ctx: Context, m: Mention) -> None:
     crowd = any(p.classes & {"protesters", "rioters", "mob"} for p in sources) or any(
         "crowd" in _lexical_classes(_lift(ctx, p.head)) for p in sources)
     if crowd:
-        m.type, m.mode = "PROTEST", "riot"
+        m.type, m.mode, m.weapon_mode = "PROTEST", "riot", "riot"
         m.flags.add("crowd_violence")
 
 
@@ -1107,6 +1109,8 @@ def _transform(ctx: Context, m: Mention) -> None:
             m.flags.add("demand")
             m.type, m.mode = "REQUEST", None
             return
+    if m.type == "MOBILIZE":
+        return  # "Kenya will deploy police to Haiti": a deployment foreseen, threat or help
     if m.type in ("AGREE", "ACCUSE", "REJECT", "THREATEN"):
         if m.type == "AGREE" and _negated(m):  # "failed to reach agreement", "will not accept"
             m.type, m.mode = "REJECT", None  # "failed to reach agreement"
@@ -1125,12 +1129,12 @@ def _transform(ctx: Context, m: Mention) -> None:
         m.type = intent_type(m.type, _negated(m))
         m.mode = None
         m.flags.add("intent")
-    elif agentive and _negated(m) and m.type in COOPERATIVE_TYPES and not aux_modal(aux):
+    elif agentive and _negated(m) and m.type in COOPERATIVE_TYPES and not _aux_modal(aux):
         m.type, m.mode = "REJECT", None  # "did not attend the talks", "failed to meet"
         m.flags.add("refusal")
 
 
-def aux_modal(aux: list[str]) -> bool:
+def _aux_modal(aux: list[str]) -> bool:
     return any(a in ("will", "shall", "would", "could", "may", "might", "can", "must", "should") for a in aux)
 
 
@@ -1346,7 +1350,7 @@ def _to_participants(ctx: Context, m: Mention, sources: list[Token], targets: li
             if head.i in ctx.cores and head.pos_ == "NOUN":
                 continue  # "the attack killed three soldiers": the event is not its own actor
             if head.i in ctx.place_of and role == "target" and m.type not in VIOLENT_TYPES and (
-                    head.dep_ == "pobj" and head.head.lower_ in LOCATIVE):
+                    head.dep_ == "pobj" and head.head.lower_ in ("to", "into", "toward", "towards")):
                 continue  # "delivered food to Kadugli": a destination, not a participant
             seen.add(head.i)
             out.append(_participant(ctx, role, head, count=kills or role == "victims"))
@@ -1568,12 +1572,9 @@ def _participant(ctx: Context, role: str, head: Token, count: bool) -> Participa
 
 
 def _np_span(head: Token) -> tuple[int, int]:
-    """Token bounds of the noun phrase a head names: its modifiers and "of" phrases, not
-    its relative clauses, coordinated nouns or other prepositional phrases."""
-    return _np_bounds(head, ctx=None)
-
-
-def _np_bounds(head: Token, ctx: Context | None) -> tuple[int, int]:
+    """Token bounds of the noun phrase a head names: its modifiers, "of" phrases, the
+    phrases that locate it and its participles, not its relative clauses, coordinated
+    nouns or other prepositional phrases."""
     keep = {head.i}
     stack = [head]
     while stack:
@@ -1791,7 +1792,10 @@ def _weapon_mode(ctx: Context, m: Mention) -> str | None:
         tokens += _clause_tokens(m.token)
     if m.anchor.dep_ in ("advcl", "conj") and m.anchor.tag_ == "VBG" and m.anchor.head.pos_ == "VERB":
         tokens += _clause_tokens(m.anchor.head)  # "drove a car packed with explosives ..., killing nine"
+    struck = _struck_tokens(ctx, m)
     for t in tokens:
+        if t.i in struck:
+            continue
         for key in (_lemma(t), t.lower_, _compound_lemma(t), _phrase_with_particle(t)):
             cue = modes.get(key)
             if cue is None:
@@ -1805,6 +1809,24 @@ def _weapon_mode(ctx: Context, m: Mention) -> str | None:
     if entry_mode and entry_mode not in ctx.lex.mode_priority and m.type == "ASSAULT" and best[0] < 4:
         return entry_mode
     return best[1]
+
+
+def _struck_tokens(ctx: Context, m: Mention) -> set[int]:
+    """Words of what was hit, which say nothing of the weapon ("shot down a drone",
+    "attacked an artillery position"), unless the verb wields its object ("fired
+    rockets", "threw a grenade", "detonated a car bomb")."""
+    out: set[int] = set()
+    for v in {m.anchor.i: m.anchor, m.token.i: m.token}.values():
+        wields = _lemma(v) in ctx.lex.cue("wield") and not any(
+            c.dep_ == "prt" and c.lower_ == "down" for c in v.children)
+        if wields:
+            continue
+        for c in v.children:
+            if c.i in (m.token.i, _host(ctx, m.token).i):
+                continue  # "claimed a suicide car bombing": the event noun is no target
+            if c.dep_ in ("dobj", "nsubjpass") or (c.dep_ == "prep" and c.lower_ in ("on", "at", "against")):
+                out.update(x.i for x in c.subtree)
+    return out
 
 
 def _phrase_with_particle(t: Token) -> str:
@@ -2645,6 +2667,8 @@ def _acled_facts(ctx: Context, cluster: Cluster, fatalities: int | None, injurie
         facts.add("territory")
     if "defect" in flags:
         facts.add("defect")
+    if "intercept" in flags:
+        facts.add("intercept")
     if any("recip" in m.flags for m in cluster.mentions if m.type == cluster.type):
         facts.add("recip")
     if any(p.classes & STATE_CLASSES for p in sources):
@@ -2665,7 +2689,7 @@ def _acled_facts(ctx: Context, cluster: Cluster, fatalities: int | None, injurie
         facts.add("armed_untargeted")
     if any("weapons" in p.classes for p in others):
         facts.add("weapons")
-    if (fatalities or 0) > 0 or (injuries or 0) > 0:
+    if (fatalities or 0) > 0:
         facts.add("lethal")
     words = set()  # the words of the event's own clauses, not of everything beside it
     for m in cluster.mentions:
