@@ -173,6 +173,7 @@ class Context:
     published: dt.date | None
     cores: set[int] = field(default_factory=set)  # trigger and anchor tokens of every mention
     reported_sents: dict[int, set[int]] = field(default_factory=dict)
+    sentence_words: dict[int, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -450,7 +451,8 @@ def _test(ctx: Context, tok: Token, entry: Trigger, test: str, values: frozenset
     if test == "head":
         return tok.head.i != tok.i and (tok.head.lower_ in values or _lemma(tok.head) in values)
     if test == "sentence":
-        return any(_lemma(t) in values or _classes_match(ctx, t, values) for t in tok.sent if t.pos_ in ("NOUN", "PROPN"))
+        lemmas, classes = _sentence_words(ctx, ctx.sent_of[tok.i])
+        return bool(values & lemmas) or bool({v[1:] for v in values if v.startswith("@")} & classes)
     if test == "prep":
         return any(c.dep_ in ("prep", "prt", "agent", "acomp", "oprd", "advmod") and c.lower_ in values
                    for c in tok.children)
@@ -462,6 +464,16 @@ def _test(ctx: Context, tok: Token, entry: Trigger, test: str, values: frozenset
     if not heads:
         return "-" in values
     return any(_value_match(ctx, h, values) for h in heads)
+
+
+def _sentence_words(ctx: Context, index: int) -> tuple[frozenset[str], frozenset[str]]:
+    """The noun lemmas of a sentence and their participant classes, once per sentence."""
+    cached = ctx.sentence_words.get(index)
+    if cached is None:
+        lemmas = frozenset(_lemma(t) for t in ctx.sents[index] if t.pos_ in ("NOUN", "PROPN"))
+        classes = frozenset().union(*(ctx.lex.classes.get(w, frozenset()) for w in lemmas))
+        cached = ctx.sentence_words[index] = (lemmas, classes)
+    return cached
 
 
 def _value_match(ctx: Context, head: Token, values: frozenset[str]) -> bool:
@@ -667,7 +679,9 @@ def _lift(ctx: Context, tok: Token) -> Token:
 
 def _compound_lemma(tok: Token) -> str:
     """"security force", "police officer": the head lemma with its compound modifiers."""
-    mods = [c for c in tok.children if c.dep_ == "compound" and c.i < tok.i]
+    if not tok.n_lefts:
+        return _lemma(tok)
+    mods = [c for c in tok.lefts if c.dep_ == "compound"]
     if not mods:
         return _lemma(tok)
     return " ".join([*(_lemma(m) for m in mods[-2:]), _lemma(tok)])
