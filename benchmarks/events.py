@@ -115,22 +115,22 @@ def score_reports() -> None:
     """Share of gold reports whose main event gets each field right."""
     import newsint
 
-    path = ROOT / "examples" / "reports" / "acled_style.jsonl"
-    reports = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    right = dict.fromkeys(REPORT_FIELDS, 0)
-    all_right = 0
-    for report in reports:
-        expect = report["expect"]
-        record = json.loads(newsint.analyze(report["text"], published=report["published"]).to_json())
-        got = report_fields(record, expect)
-        for name in REPORT_FIELDS:
-            right[name] += got[name]
-        all_right += all(got.values())
     print()
     print("| reports | " + " | ".join(REPORT_FIELDS) + " | all fields |")
     print("|---|" + "---|" * (len(REPORT_FIELDS) + 1))
-    cells = " | ".join(f"{right[n] / len(reports):.2f}" for n in REPORT_FIELDS)
-    print(f"| {len(reports)} | {cells} | {all_right / len(reports):.2f} |")
+    for path in (ROOT / "examples" / "reports" / "acled_style.jsonl", ROOT / "tests" / "data" / "event_reports.jsonl"):
+        reports = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        right = dict.fromkeys(REPORT_FIELDS, 0)
+        all_right = 0
+        for report in reports:
+            expect = report["expect"]
+            record = json.loads(newsint.analyze(report["text"], published=report["published"]).to_json())
+            got = report_fields(record, expect)
+            for name in REPORT_FIELDS:
+                right[name] += got[name]
+            all_right += all(got.values())
+        cells = " | ".join(f"{right[n] / len(reports):.2f}" for n in REPORT_FIELDS)
+        print(f"| {path.relative_to(ROOT)} ({len(reports)}) | {cells} | {all_right / len(reports):.2f} |")
 
 
 def report_fields(record: dict, expect: dict) -> dict[str, bool]:
