@@ -105,7 +105,7 @@ TYPE_WORDS = {
     "borough": "adm2", "township": "adm2", "division": "adm2", "zone": "adm2",
     "commune": "adm2", "cercle": "adm2", "woreda": "adm2", "locality": "city",
     "city": "city", "town": "city", "village": "city", "capital": "city", "suburb": "city",
-    "hamlet": "city", "neighborhood": "city", "neighbourhood": "city",
+    "hamlet": "city", "neighborhood": "city", "neighbourhood": "city", "port": "city",
     "country": "country", "nation": "country", "republic": "country", "kingdom": "country",
 }
 # Prepositions after which a capitalised name is most often a place.
@@ -125,6 +125,11 @@ DIRECTIONS = frozenset(
     "southeast southwest northeastern northwestern southeastern southwestern "
     "north-east north-west south-east south-west north-eastern north-western "
     "south-eastern south-western mid upper lower greater".split()
+)
+# Nouns that, before "of", put the next name on a map: "west of Hodeidah", "the outskirts of Goma".
+BEARINGS = frozenset(
+    "north south east west northeast northwest southeast southwest north-east north-west "
+    "south-east south-west outskirts suburbs".split()
 )
 # Lower-case words inside place names ("Isle of Man", "Rio Grande do Sul", "Frankfurt am
 # Main", "Castilla y León", "Stratford-upon-Avon").
@@ -244,6 +249,9 @@ def _name_runs(toks: _Tokens, start: int, end: int) -> list[tuple[int, int]]:
                 j += 2
             elif lower[j] == "-" and _hyphen_chain(toks, j, end) > j:
                 j = _hyphen_chain(toks, j, end)
+            elif (lower[j] in CONNECTORS and j + 2 < end and toks.text[j + 1] == "-" and not toks.ws[j]
+                  and not toks.ws[j + 1] and name[j + 2]):
+                j += 3  # "Jisr al-Shughur", "Bab al-Hawa"
             else:
                 break
         runs.append((i, j))
@@ -377,6 +385,14 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
             return ()
         if key in demonym and not _is_strong(found[text]):  # "Afghan", but "Laos" is a country
             return ()
+        if key in demonym and not _names_area(doc, e) and e < len(doc) and doc[e].is_alpha and doc[e].is_lower:
+            # "Somali troops", "the Somali capital", "Saudi officials": an adjective names
+            # its own country, not a namesake area elsewhere (Ethiopia's Somali region,
+            # which "the Somali region" still names)
+            own = demonym[key]
+            found[text] = tuple(c for c in found[text] if c.country == own)
+            if not found[text]:
+                return ()
         if e < len(doc) and (doc[e].lower_ in NAME_HEADS or (e - s == 1 and doc[e].like_num)):
             return ()  # "Marburg virus", "Europe 1", "Lot 7": the name of something else
         cands = _acronym_guard(text, found[text])
@@ -390,7 +406,7 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
                 c for c in cands
                 if c.form == FORM_ALIAS or _plain(c.name) == plain or text.isupper()
                 or (c.population >= 50_000 and c.form == 0)
-                or (small and c.form >= FORM_ALTERNATE and c.kind == KIND_CITY)
+                or (small and c.form >= FORM_ALTERNATE and (c.kind == KIND_CITY or small == "strong"))
             )
         if small and small != "strong":
             cands = tuple(c for c in cands if not _small_other_spelling(c))
@@ -617,6 +633,8 @@ def _locative_before(doc: Doc, start: int) -> bool:
         return False
     if doc[j].lower_ == "of" and j >= 1 and (doc[j - 1].text == "," or doc[j - 1].like_num):
         return True
+    if doc[j].lower_ == "of" and j >= 1 and doc[j - 1].lower_ in BEARINGS:
+        return True  # "70 miles west of Hodeidah", "on the outskirts of Goma"
     return doc[j].lower_ in LOCATIVE
 
 
@@ -719,7 +737,7 @@ def _prune(cands: tuple[Entry, ...], type_cue: str | None = None, container: boo
 
 
 _BETWEEN = re.compile(
-    r"^(,|(, )?in|(, )?(in )?(the |a )?((\w+(-\w+)?) ){0,3}(capital|city|town|village|district|"
+    r"^(,|(, )?(in|near)( the)?|(, )?(in )?(the |a )?((\w+(-\w+)?) ){0,3}(capital|city|town|village|district|"
     r"province|region|state|county|part|suburb|outskirts|area|heart|centre|center) of( the)?"
     r"( \w+(-\w+)?){0,2}|(, )?(in )?(the )?(north|south|east|west|center|centre)(ern)? of"
     r"|, (the|a|an) (\S+ ){0,4}\S+ , (in|near)( the)?)$"
@@ -728,6 +746,7 @@ _BETWEEN = re.compile(
 # container beyond doubt: "X, the capital of Y", "X, a village in Y district".
 _HOLDING_WORDS = frozenset(TYPE_WORDS) | {"outskirts", "headquarters", "suburb", "suburbs"}
 _POSSESSIVE = frozenset({"'s", "’s"})
+_TOWN_WORDS = frozenset({"city", "town", "village", "capital", "hamlet"})
 
 
 def _link_hierarchy(doc: Doc, mentions: list[Mention], gaz: Gazetteer,
@@ -756,6 +775,8 @@ def _link_hierarchy(doc: Doc, mentions: list[Mention], gaz: Gazetteer,
             if any(doc[t].is_sent_start for t in range(m.end, n.start + 1)) or n.start - m.end > 9:
                 break
             words = [t.lower_ for t in doc[m.end : n.start]]
+            if words and words[0] != "," and words[-1] == "of" and _TOWN_WORDS.intersection(words):
+                break  # "the Hunan city of Yueyang": the town is in the first, not around it
             if _BETWEEN.match(" ".join(words)):
                 explicit = bool(_HOLDING_WORDS.intersection(words)) or n.type_cue in ("adm", "adm2")
                 if _state(mentions, i, j, explicit):
@@ -817,12 +838,17 @@ def _place_the_unknown(mentions: list[Mention]) -> None:
         return out
 
     for i, m in enumerate(mentions):
-        if not m.explicit:
+        if not m.explicit or not m.candidates:
             continue
-        small = m.candidates and all(c.kind in (KIND_CITY, KIND_ADM2) for c in m.candidates)
         outer = [o for j in stated(i) for o in mentions[j].candidates]
-        if small and outer and not any(_holds(o, c) for o in outer for c in m.candidates):
-            m.candidates = ()
+        # a town stated as the container says where a town or district lies; an area
+        # says where anything in it lies
+        judged = (KIND_CITY, KIND_ADM2) if all(o.kind == KIND_CITY for o in outer) else _AREAS + (KIND_CITY,)
+        if outer:
+            m.candidates = tuple(
+                c for c in m.candidates
+                if c.kind == KIND_COUNTRY or c.kind not in judged or any(_holds(o, c) for o in outer)
+            )
     for i, m in enumerate(mentions):
         if m.candidates or not m.explicit:
             continue
@@ -851,6 +877,11 @@ def _drop_unplaced(mentions: list[Mention]) -> list[Mention]:
         m.within = new.get(m.within) if m.within is not None else None
         out.append(m)
     return [m for m in out if m.candidates or m.within is not None]
+
+
+def _names_area(doc: Doc, e: int) -> bool:
+    """Whether the word after a name makes it an area's name ("Somali region")."""
+    return e < len(doc) and TYPE_WORDS.get(doc[e].lower_) in ("adm", "adm2")
 
 
 def _small_other_spelling(c: Entry) -> bool:
@@ -925,16 +956,22 @@ def _unknown_spans(doc: Doc, toks: _Tokens, merged: list[tuple[int, int, str]],
         if any(_trim(doc, es, ee)[0] < s or _trim(doc, es, ee)[1] > e for es, ee, _ in touched):
             continue
         label = sorted(touched)[0][2] if touched else ""
+        # A type word makes even a name the model took for an organisation a place ("the
+        # coastal village of Mucojo"); a preposition alone does not ("handed over to the
+        # Somali National Army in the Hiraan region").
+        plain = label in ("", "NORP", *PLACE_LABELS)
         if e in paren_lists:
-            if label in ("", *PLACE_LABELS) or _listing(toks, paren_lists, e):
+            if plain or _listing(toks, paren_lists, e):
                 yield s, e, label
-        elif toks.sent_start[s]:
+        elif toks.sent_start[s] or label == "PERSON":
             continue
         elif e < len(doc) and doc[e].is_lower and TYPE_WORDS.get(doc[e].lower_) in ("adm2", "city"):
+            yield s, e, label  # "Omdurman's Ombada district"
+        elif s >= 2 and doc[s - 1].lower_ == "of" and TYPE_WORDS.get(doc[s - 2].lower_) in ("adm2", "city"):
+            yield s, e, label  # "the coastal village of Mucojo"
+        elif plain and _locative_before(doc, s):
             yield s, e, label
-        elif _locative_before(doc, s):
-            yield s, e, label
-        elif label in ("", *PLACE_LABELS) and e + 1 < len(doc) and doc[e].lower_ in ("in", "near", ","):
+        elif plain and e + 1 < len(doc) and doc[e].lower_ in ("in", "near", ","):
             yield s, e, label  # "control of Nyanzale in Rutshuru territory"
 
 
@@ -957,11 +994,34 @@ def _inside(c: Entry, area: Entry) -> bool:
     return False
 
 
+# Actors whose country says where a story happens: a group fights, an army deploys, a
+# government and its police act, at home (a state itself is named as a place already).
+FOCUS_ACTOR_TYPES = frozenset({"armed_group", "military", "government", "police", "political_party"})
+
+
+@lru_cache(maxsize=1)
+def actor_countries() -> dict[str, str]:
+    """Folded knowledge-base name -> the country of the actors it names, for the actor
+    types above; names shared by actors of different countries are left out."""
+    from newsint.kb import load_kb
+
+    kb = load_kb()
+    seen: dict[str, set[str]] = defaultdict(set)
+    for form, actor_id in kb.names():
+        actor = kb.actors[actor_id]
+        if actor.type in FOCUS_ACTOR_TYPES:
+            seen[fold(form)].add(actor.country or "")
+    return {name: next(iter(cs)) for name, cs in sorted(seen.items()) if len(cs) == 1 and "" not in cs}
+
+
 def _focus_signals(doc: Doc, toks: _Tokens, ents, found, mentions: list[Mention]) -> dict[str, float]:
     """Country votes from words that are not places but say where the story is: demonyms
-    ("Afghan officials") and organisation names holding a place ("Kabul University")."""
+    ("Afghan officials"), the armed groups, armies and governments the knowledge base
+    knows ("al-Shabaab", "JNIM", "Boko Haram"), and organisation names holding a place
+    ("Kabul University")."""
     votes: dict[str, float] = defaultdict(float)
     demonym = demonyms()
+    actors = actor_countries()
     taken = set()
     for m in mentions:
         taken.update(range(m.start, m.end))
@@ -971,6 +1031,11 @@ def _focus_signals(doc: Doc, toks: _Tokens, ents, found, mentions: list[Mention]
                 place = demonym.get(fold(t.text))
                 if place and len(place) == 2:
                     votes[place] += 1.0
+        ts, te = _trim(doc, s, e)
+        if label not in PLACE_LABELS and ts < te:
+            country = actors.get(fold(toks.span_text(ts, te)))
+            if country:
+                votes[country] += 1.0
     for s, e, label in ents:
         if label in {"ORG", "FAC"} and not any(t in taken for t in range(s, e)):
             for rs, re_ in _name_runs(toks, s, e):
@@ -1224,10 +1289,30 @@ def resolve_mentions(
     resolution = _choose(mentions, readings, prior)
     for _ in range(2):
         resolution = _choose(mentions, _context(mentions, resolution.chosen, signals, readings), weights)
+    ctx = _context(mentions, resolution.chosen, signals, readings)
+    for i, m in enumerate(mentions):
+        pick = resolution.chosen[i]
+        if pick is not None and _stray_hamlet(m, pick[0], ctx):
+            resolution.chosen[i] = None
     for i, m in enumerate(mentions):
         if not m.candidates and m.within is not None:
             resolution.chosen[i] = resolution.chosen[m.within]
     return resolution
+
+
+# A village this small, in a country nothing else in the story points to, is a stray
+# reading of a name the gazetteer lacks ("the Arbat area" of Sulaymaniyah is not Arbat in
+# Armenia; a woman named Amina is not a Dominican village).
+STRAY_POPULATION = 5_000
+STRAY_FOCUS_VOTES = 2.0
+
+
+def _stray_hamlet(m: Mention, c: Entry, ctx: Context) -> bool:
+    if c.kind != KIND_CITY or c.population >= STRAY_POPULATION or m.containers or m.container_entries:
+        return False
+    own = ctx.votes_by_key.get(m.key, {})
+    others = {k: v - own.get(k, 0.0) for k, v in ctx.votes.items()}
+    return others.get(c.country, 0.0) <= 1e-9 and sum(v for v in others.values() if v > 0) >= STRAY_FOCUS_VOTES
 
 
 def _choose(mentions: list[Mention], ctx: Context, weights: tuple[float, ...]) -> Resolution:
