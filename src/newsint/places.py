@@ -259,6 +259,20 @@ def _name_runs(toks: _Tokens, start: int, end: int) -> list[tuple[int, int]]:
     return runs
 
 
+def _may_be_place(doc: Doc, toks: _Tokens, s: int, e: int) -> bool:
+    """A cheap first look for the signs `_clear_sign` weighs: only such names are worth a
+    lookup by another spelling."""
+    n = len(toks.text)
+    before = toks.lower[s - 1] if s else ""
+    after = toks.lower[e] if e < n else ""
+    if before in {"(", ",", "of"} or after in {"(", ","} or after in TYPE_WORDS:
+        return True  # brackets, lists and appositions, "the town of X", "X district"
+    j = s - 1
+    while j >= 0 and (toks.lower[j] in DIRECTIONS or toks.lower[j] == "the"):
+        j -= 1
+    return j >= 0 and toks.lower[j] in LOCATIVE
+
+
 def _one_name(toks: _Tokens, start: int, end: int) -> bool:
     """Whether a run of capitalised words reads as one name: no sentence begins inside it,
     no abbreviation's dot, no spaced dash ("CAIRO - On", "Colo. A similar")."""
@@ -357,7 +371,7 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
     ]
     loose = sorted(
         t for t in {toks.span_text(vs, ve) for s, e, _ in proposals for vs, ve, _ in _variants(doc, s, e)}
-        | {toks.span_text(s, e) for s, e in runs}
+        | {toks.span_text(s, e) for s, e in runs if _may_be_place(doc, toks, s, e)}
         if not any(c.form < FORM_ALTERNATE or c.population >= 10_000 for c in found.get(t, ()))
     )
     if loose:
@@ -369,9 +383,10 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
             if extra:
                 found[t] = _merge(found.get(t, ()), extra)
     surfaces = {toks.span_text(s, e) for s, e, _ in proposals}
-    surfaces |= {doc[i + 1].text for i in range(len(doc) - 1) if doc[i].text == ","}
+    surfaces |= {toks.text[i + 1] for i in range(len(doc) - 1) if toks.text[i] == ","}
     abbreviations = {k: v for k, v in gaz.abbreviations(surfaces).items() if v}
 
+    trimmed = {(s, e): _trim(doc, s, e) for s, e, _ in ents}
     person_tokens = _person_name_tokens(doc, ents, found)
     blocked, demonym = not_places(), demonyms()
     paren_lists = _paren_lists(toks, found)
@@ -476,7 +491,7 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
         # model may cut a place name short ("Rapides" of "Rapides Parish").
         label = ""
         touched = {ent_at[t] for t in range(s, e) if ent_at[t] is not None}
-        if any(_trim(doc, es, ee)[0] < s or _trim(doc, es, ee)[1] > e or lab not in MISLABEL_LABELS
+        if any(trimmed[es, ee][0] < s or trimmed[es, ee][1] > e or lab not in MISLABEL_LABELS
                for es, ee, lab in touched):
             continue
         if touched:
@@ -528,7 +543,7 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
 
     # 6. Names the gazetteer lacks, kept (below) only where the text says which known
     # place holds them: "Mamove (Beni, North Kivu)", "Kilolirwe, in Masisi territory".
-    for s, e, label in _unknown_spans(doc, toks, merged, name_runs, ent_at, paren_lists):
+    for s, e, label in _unknown_spans(doc, toks, merged, name_runs, ent_at, paren_lists, trimmed):
         if any(taken[t] for t in range(s, e)):
             continue
         text = toks.span_text(s, e)
@@ -942,7 +957,8 @@ def _listing(toks: _Tokens, paren_lists: dict[int, int], open_: int) -> bool:
 
 
 def _unknown_spans(doc: Doc, toks: _Tokens, merged: list[tuple[int, int, str]],
-                   name_runs: list[tuple[int, int]], ent_at: list, paren_lists: dict[int, int]):
+                   name_runs: list[tuple[int, int]], ent_at: list, paren_lists: dict[int, int],
+                   trimmed: dict[tuple[int, int], tuple[int, int]]):
     """Names that may be places the gazetteer lacks: the model's place mentions, and
     capitalised names followed by a bracketed list of places, by a type word ("Ombada
     district") or after a locative preposition."""
@@ -950,10 +966,11 @@ def _unknown_spans(doc: Doc, toks: _Tokens, merged: list[tuple[int, int, str]],
         if all(toks.name[t] or toks.lower[t] in CONNECTORS for t in range(s, e)):
             yield s, e, label
     for s, e in name_runs:
-        if e - s > 4:
+        if e - s > 4 or not (e in paren_lists or _may_be_place(doc, toks, s, e)
+                             or (e + 1 < len(doc) and toks.lower[e] in ("in", "near", ","))):
             continue
         touched = {ent_at[t] for t in range(s, e) if ent_at[t] is not None}
-        if any(_trim(doc, es, ee)[0] < s or _trim(doc, es, ee)[1] > e for es, ee, _ in touched):
+        if any(trimmed[es, ee][0] < s or trimmed[es, ee][1] > e for es, ee, _ in touched):
             continue
         label = sorted(touched)[0][2] if touched else ""
         # A type word makes even a name the model took for an organisation a place ("the
@@ -1031,9 +1048,9 @@ def _focus_signals(doc: Doc, toks: _Tokens, ents, found, mentions: list[Mention]
                 place = demonym.get(fold(t.text))
                 if place and len(place) == 2:
                     votes[place] += 1.0
-        ts, te = _trim(doc, s, e)
-        if label not in PLACE_LABELS and ts < te:
-            country = actors.get(fold(toks.span_text(ts, te)))
+        if label not in PLACE_LABELS:
+            ts = s + 1 if toks.lower[s] in ("the", "a", "an") else s
+            country = actors.get(fold(toks.span_text(ts, e))) if ts < e else None
             if country:
                 votes[country] += 1.0
     for s, e, label in ents:
