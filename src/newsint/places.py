@@ -30,6 +30,7 @@ from newsint.data import data_path
 from newsint.gazetteer import (
     FORM_ALIAS,
     FORM_ALTERNATE,
+    FORM_SKELETON,
     KIND_ADM1,
     KIND_ADM2,
     KIND_CITY,
@@ -40,7 +41,9 @@ from newsint.gazetteer import (
     Gazetteer,
     fold,
     get_gazetteer,
+    acronym_key,
     lookup_keys,
+    skeleton_keys,
 )
 from newsint.schema import Article, Entity, Place
 
@@ -99,9 +102,10 @@ TYPE_WORDS = {
     "province": "adm", "provinces": "adm", "state": "adm", "governorate": "adm",
     "region": "adm", "oblast": "adm", "prefecture": "adm", "territory": "adm",
     "county": "adm2", "district": "adm2", "parish": "adm2", "municipality": "adm2",
-    "borough": "adm2", "township": "adm2",
+    "borough": "adm2", "township": "adm2", "division": "adm2", "zone": "adm2",
+    "commune": "adm2", "cercle": "adm2", "woreda": "adm2", "locality": "city",
     "city": "city", "town": "city", "village": "city", "capital": "city", "suburb": "city",
-    "hamlet": "city", "neighborhood": "city", "neighbourhood": "city",
+    "hamlet": "city", "neighborhood": "city", "neighbourhood": "city", "port": "city",
     "country": "country", "nation": "country", "republic": "country", "kingdom": "country",
 }
 # Prepositions after which a capitalised name is most often a place.
@@ -121,6 +125,11 @@ DIRECTIONS = frozenset(
     "southeast southwest northeastern northwestern southeastern southwestern "
     "north-east north-west south-east south-west north-eastern north-western "
     "south-eastern south-western mid upper lower greater".split()
+)
+# Nouns that, before "of", put the next name on a map: "west of Hodeidah", "the outskirts of Goma".
+BEARINGS = frozenset(
+    "north south east west northeast northwest southeast southwest north-east north-west "
+    "south-east south-west outskirts suburbs".split()
 )
 # Lower-case words inside place names ("Isle of Man", "Rio Grande do Sul", "Frankfurt am
 # Main", "Castilla y León", "Stratford-upon-Avon").
@@ -151,6 +160,11 @@ class Mention:
     container_entries: tuple[Entry, ...] = ()  # areas from abbreviations ("La.")
     contained: bool = False  # it is itself named as the container of another mention
     evidence: float = 1.0  # how sure we are that it is a place at all
+    # Containers the text states beyond doubt ("Boni (Douentza, Mopti)", "Beni, ..., in
+    # Gandaki province", "Omdurman's Ombada district"), whether or not a reading fits them.
+    explicit: list[int] = field(default_factory=list)
+    # For a place the gazetteer lacks (no candidates): the mention whose place holds it.
+    within: int | None = None
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -168,13 +182,30 @@ def _is_name_token(tok: Token) -> bool:
 
 
 def _entity_spans(doc: Doc, entities: list[Entity]) -> list[tuple[int, int, str]]:
-    """The NER mentions as token spans with labels (from the entities layer's offsets)."""
+    """The NER mentions as token spans with labels (from the entities layer's offsets).
+
+    A mention that runs across a parenthesis is cut there: the model reads the gazetteer
+    style "Jilib (Jilib, Middle Juba)" as one name ("Jilib (Jilib"), but a bracket never
+    stands inside a place's name."""
     spans = []
     for ent in entities:
         span = doc.char_span(ent.start, ent.end, alignment_mode="expand")
-        if span is not None and len(span):
-            spans.append((span.start, span.end, ent.type))
+        if span is None or not len(span):
+            continue
+        start = span.start
+        cut = BRACKETS if ent.type in PLACE_LABELS else BRACKETS | CUT_WORDS
+        for i in range(span.start, span.end + 1):
+            if i == span.end or doc[i].text in cut:
+                if i > start:
+                    spans.append((start, i, ent.type))
+                start = i + 1
     return sorted(spans)
+
+
+BRACKETS = frozenset("()[]")
+# Nor does a locative preposition stand inside an organisation's or person's name as the
+# model sometimes runs it on ("Bu'ale in the Middle Juba" read as one organisation).
+CUT_WORDS = frozenset({"in", "near", "outside"})
 
 
 class _Tokens:
@@ -216,11 +247,55 @@ def _name_runs(toks: _Tokens, start: int, end: int) -> list[tuple[int, int]]:
                 j += 1
             elif lower[j] in CONNECTORS and j + 1 < end and name[j + 1] and not toks.sent_start[j + 1]:
                 j += 2
+            elif lower[j] == "-" and _hyphen_chain(toks, j, end) > j:
+                j = _hyphen_chain(toks, j, end)
+            elif (lower[j] in CONNECTORS and j + 2 < end and toks.text[j + 1] == "-" and not toks.ws[j]
+                  and not toks.ws[j + 1] and name[j + 2]):
+                j += 3  # "Jisr al-Shughur", "Bab al-Hawa"
             else:
                 break
         runs.append((i, j))
         i = j
     return runs
+
+
+def _may_be_place(doc: Doc, toks: _Tokens, s: int, e: int) -> bool:
+    """A cheap first look for the signs `_clear_sign` weighs: only such names are worth a
+    lookup by another spelling."""
+    n = len(toks.text)
+    before = toks.lower[s - 1] if s else ""
+    after = toks.lower[e] if e < n else ""
+    if before in {"(", ",", "of"} or after in {"(", ","} or after in TYPE_WORDS:
+        return True  # brackets, lists and appositions, "the town of X", "X district"
+    j = s - 1
+    while j >= 0 and (toks.lower[j] in DIRECTIONS or toks.lower[j] == "the"):
+        j -= 1
+    return j >= 0 and toks.lower[j] in LOCATIVE
+
+
+def _one_name(toks: _Tokens, start: int, end: int) -> bool:
+    """Whether a run of capitalised words reads as one name: no sentence begins inside it,
+    no abbreviation's dot, no spaced dash ("CAIRO - On", "Colo. A similar")."""
+    return not any(
+        toks.sent_start[i] or "." in toks.text[i] or (toks.text[i] in {"-", "–", "—"} and (toks.ws[i] or toks.ws[i - 1]))
+        for i in range(start + 1, end)
+    ) and "." not in toks.text[start]
+
+
+def _hyphen_chain(toks: _Tokens, j: int, end: int) -> int:
+    """Where a name joined by hyphens through lower-case particles goes on ("Mazar-i-Sharif",
+    "Croix-des-Bouquets", "Stratford-upon-Avon"): the index of the next capitalised word,
+    or `j` when the hyphen at `j` does not join one."""
+    k = j
+    while (
+        k + 2 < end and toks.text[k] == "-" and not toks.ws[k - 1] and not toks.ws[k]
+        and toks.text[k + 1].isalpha() and toks.text[k + 1].islower() and len(toks.text[k + 1]) <= 4
+        and toks.text[k + 2] == "-" and not toks.ws[k + 1]
+    ):
+        k += 2
+    if k > j and k + 1 < end and not toks.ws[k] and toks.name[k + 1]:
+        return k + 1
+    return j
 
 
 def _sub_spans(toks: _Tokens, start: int, end: int) -> list[tuple[int, int]]:
@@ -274,7 +349,8 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
                 k = i + 1
     toks = _Tokens(doc)
     gaz_spans: list[tuple[int, int]] = []
-    for rs, re_ in _name_runs(toks, 0, len(doc)):
+    name_runs = _name_runs(toks, 0, len(doc))
+    for rs, re_ in name_runs:
         gaz_spans.extend(_sub_spans(toks, rs, re_))
     texts = {toks.span_text(vs, ve) for s, e, _ in proposals for vs, ve, _ in _variants(doc, s, e)}
     texts |= {toks.span_text(s, e) for s, e in gaz_spans}
@@ -285,24 +361,58 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
         cands = _merge(*(by_key.get(k, ()) for k in lookup_keys(t)))
         if cands:
             found[t] = cands
+    # Names the model marks as places, and whole capitalised runs, that no plain key
+    # finds (or only through a small place's alternate name) are looked up by their
+    # transliteration skeleton: "Qamishli" is GeoNames' "Al Qamishli", "Ceel Buur" its
+    # "Ceelbuur", "Tal Afar" its "Tall 'Afar".
+    runs = [
+        (rs, re_) for rs, re_ in name_runs
+        if re_ - rs <= MAX_NAME_TOKENS and _one_name(toks, rs, re_)
+    ]
+    loose = sorted(
+        t for t in {toks.span_text(vs, ve) for s, e, _ in proposals for vs, ve, _ in _variants(doc, s, e)}
+        | {toks.span_text(s, e) for s, e in runs if _may_be_place(doc, toks, s, e)}
+        if not any(c.form < FORM_ALTERNATE or c.population >= 10_000 for c in found.get(t, ()))
+    )
+    if loose:
+        by_skeleton = gaz.lookup(k for t in loose for k in skeleton_keys(t))
+        for t in loose:
+            extra = tuple(
+                c._replace(form=FORM_SKELETON) for k in skeleton_keys(t) for c in by_skeleton.get(k, ())
+            )
+            if extra:
+                found[t] = _merge(found.get(t, ()), extra)
     surfaces = {toks.span_text(s, e) for s, e, _ in proposals}
-    surfaces |= {doc[i + 1].text for i in range(len(doc) - 1) if doc[i].text == ","}
+    surfaces |= {toks.text[i + 1] for i in range(len(doc) - 1) if toks.text[i] == ","}
     abbreviations = {k: v for k, v in gaz.abbreviations(surfaces).items() if v}
 
+    trimmed = {(s, e): _trim(doc, s, e) for s, e, _ in ents}
     person_tokens = _person_name_tokens(doc, ents, found)
     blocked, demonym = not_places(), demonyms()
+    paren_lists = _paren_lists(toks, found)
 
-    def usable(s: int, e: int, key: str, entity_label: str) -> tuple[Entry, ...]:
-        """The candidates a span keeps after the guards that hold for every mention."""
+    def usable(s: int, e: int, key: str, entity_label: str, small: bool | str = False) -> tuple[Entry, ...]:
+        """The candidates a span keeps after the guards that hold for every mention.
+        `small`: the context says clearly that a place is meant (`_clear_sign`), so a
+        town's other spellings stand too (GeoNames spells "Tal Afar" "Tall 'Afar")."""
         text = toks.span_text(s, e)
         if key in blocked or text not in found:
             return ()
         if key in demonym and not _is_strong(found[text]):  # "Afghan", but "Laos" is a country
             return ()
+        if key in demonym and not _names_area(doc, e) and e < len(doc) and doc[e].is_alpha and doc[e].is_lower:
+            # "Somali troops", "the Somali capital", "Saudi officials": an adjective names
+            # its own country, not a namesake area elsewhere (Ethiopia's Somali region,
+            # which "the Somali region" still names)
+            own = demonym[key]
+            found[text] = tuple(c for c in found[text] if c.country == own)
+            if not found[text]:
+                return ()
         if e < len(doc) and (doc[e].lower_ in NAME_HEADS or (e - s == 1 and doc[e].like_num)):
             return ()  # "Marburg virus", "Europe 1", "Lot 7": the name of something else
         cands = _acronym_guard(text, found[text])
-        cands = tuple(c for c in cands if c.form != FORM_ALTERNATE or c.population >= 10_000)
+        if not small:
+            cands = tuple(c for c in cands if not _small_other_spelling(c))
         if entity_label not in PLACE_LABELS:
             # Outside the model's place entities the name must be spelt as the place's
             # own, accents and all ("God" is not Göd), unless the place is a large one.
@@ -311,7 +421,10 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
                 c for c in cands
                 if c.form == FORM_ALIAS or _plain(c.name) == plain or text.isupper()
                 or (c.population >= 50_000 and c.form == 0)
+                or (small and c.form >= FORM_ALTERNATE and (c.kind == KIND_CITY or small == "strong"))
             )
+        if small and small != "strong":
+            cands = tuple(c for c in cands if not _small_other_spelling(c))
         return cands
 
     # A longer gazetteer name over a place entity and its neighbours wins ("Trinidad and
@@ -356,7 +469,8 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
             key = fold(toks.span_text(vs, ve))
             if toks.span_text(vs, ve) in person_tokens and not _locative_before(doc, vs):
                 break
-            cands = usable(vs, ve, key, label)
+            small = "strong" if (cue is not None or ve in paren_lists or _type_cue(doc, vs, ve) is not None) else False
+            cands = usable(vs, ve, key, label, small)
             if cands:
                 add(Mention(vs, ve, toks.span_text(vs, ve), key, label, cands, type_cue=cue))
                 break
@@ -367,6 +481,8 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
         key=lambda se: (-(se[1] - se[0]), se[0]),
     )
     deferred: list[tuple[int, int, str, tuple[Entry, ...]]] = []
+    place_keys = {m.key for m in mentions if m.evidence >= 0.6}
+    run_set = set(name_runs)
     for s, e in matches:
         if any(taken[t] for t in range(s, e)):
             continue
@@ -375,25 +491,39 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
         # model may cut a place name short ("Rapides" of "Rapides Parish").
         label = ""
         touched = {ent_at[t] for t in range(s, e) if ent_at[t] is not None}
-        if any(_trim(doc, es, ee)[0] < s or _trim(doc, es, ee)[1] > e or lab not in MISLABEL_LABELS
+        if any(trimmed[es, ee][0] < s or trimmed[es, ee][1] > e or lab not in MISLABEL_LABELS
                for es, ee, lab in touched):
             continue
         if touched:
             label = sorted(touched)[0][2]
         key = fold(toks.span_text(s, e))
-        cands = usable(s, e, key, label)
+        paren = e in paren_lists or _inside_paren_list(s, e, paren_lists)
+        # Only a whole name may be read through another spelling: not "Oil" of "Oil and
+        # Gas Masterclasses", nor "Neo" of "Neo-classicism".
+        whole = (s, e) in run_set and not _hyphen_glued(toks, s, e)
+        clear = _clear_sign(doc, s, e, paren) if whole else False
+        cands = usable(s, e, key, label, small=clear)
         if not cands or toks.span_text(s, e) in person_tokens or _titled(doc, s):
             continue
-        evidence = _place_evidence(doc, s, e, label, cands)
+        evidence = _place_evidence(doc, s, e, label, cands, paren)
+        if evidence == 0 and key in place_keys:
+            evidence = 0.6  # named as a place earlier ("Mocimboa da Praia (Mocimboa da Praia, ...)")
+        text = toks.span_text(s, e)
+        if not clear and all(c.form >= FORM_ALTERNATE and _plain(c.name) != _plain(text) for c in cands):
+            # A name met only as another spelling of a place ("Babanusa" for GeoNames'
+            # "Babanusah", "Tal Afar" for "Tall 'Afar") needs a clear sign of a place.
+            evidence = 0.0
         if evidence > 0:
             add(Mention(s, e, toks.span_text(s, e), key, label, cands, evidence=evidence))
+            if evidence >= 0.6:
+                place_keys.add(key)
         else:
             deferred.append((s, e, key, cands))
 
     # 4. A name the article uses as a place once is a place wherever it recurs
     # ("Fargo plans to..." after "in Fargo").
     # So is a name listed with places ("Oakport and Moorhead", "Foua and Kfraya").
-    place_keys = {m.key for m in mentions if m.evidence >= 0.6}
+    place_keys |= {m.key for m in mentions if m.evidence >= 0.6}
     starts = {m.start: m for m in mentions}
     ends = {m.end: m for m in mentions}
     for s, e, key, cands in deferred:
@@ -411,13 +541,27 @@ def find_mentions(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> tuple[lis
             text = doc[i + 1].text
             add(Mention(i + 1, i + 2, text, fold(text), "", abbreviations[text], evidence=0.8))
 
+    # 6. Names the gazetteer lacks, kept (below) only where the text says which known
+    # place holds them: "Mamove (Beni, North Kivu)", "Kilolirwe, in Masisi territory".
+    for s, e, label in _unknown_spans(doc, toks, merged, name_runs, ent_at, paren_lists, trimmed):
+        if any(taken[t] for t in range(s, e)):
+            continue
+        text = toks.span_text(s, e)
+        key = fold(text)
+        if (key in blocked or key in demonym or text in person_tokens or _titled(doc, s)
+                or acronym_key(text) or any(t.like_num for t in doc[s:e])):
+            continue
+        add(Mention(s, e, text, key, label, (), evidence=0.5))
+
     mentions.sort(key=lambda m: m.start)
     for m in mentions:
         if m.type_cue is None:
             m.type_cue = _type_cue(doc, m.start, m.end)
-    _link_hierarchy(doc, mentions, gaz)
+    _link_hierarchy(doc, mentions, gaz, paren_lists)
+    _place_the_unknown(mentions)
     for m in mentions:
         m.candidates = _prune(m.candidates, m.type_cue, m.contained)
+    mentions = _drop_unplaced(mentions)
     focus = _focus_signals(doc, toks, ents, found, mentions)
     return mentions, focus
 
@@ -504,11 +648,18 @@ def _locative_before(doc: Doc, start: int) -> bool:
         return False
     if doc[j].lower_ == "of" and j >= 1 and (doc[j - 1].text == "," or doc[j - 1].like_num):
         return True
+    if doc[j].lower_ == "of" and j >= 1 and doc[j - 1].lower_ in BEARINGS:
+        return True  # "70 miles west of Hodeidah", "on the outskirts of Goma"
     return doc[j].lower_ in LOCATIVE
 
 
-def _place_evidence(doc: Doc, s: int, e: int, label: str, cands: tuple[Entry, ...]) -> float:
-    """How far a gazetteer name outside the model's place entities is a place (0 = not)."""
+def _place_evidence(
+    doc: Doc, s: int, e: int, label: str, cands: tuple[Entry, ...], paren: bool = False
+) -> float:
+    """How far a gazetteer name outside the model's place entities is a place (0 = not).
+    `paren`: the name is followed by a bracketed list of places ("Mota (Hulet Ej Enese,
+    East Gojjam)"), the way conflict data and wire lists name a place's district and
+    province."""
     follows = doc[e] if e < len(doc) else None
     # A dateline: the article (or a sentence, for a name in capitals) opens with the name,
     # then a comma, colon, dash or parenthesis.
@@ -530,9 +681,11 @@ def _place_evidence(doc: Doc, s: int, e: int, label: str, cands: tuple[Entry, ..
     strong = _is_strong(cands)
     big_city = any(c.kind == KIND_CITY and (c.population >= 100_000 or c.feature == "PPLC") for c in cands)
     if label:  # a lone name the model gave another label
-        if dateline or locative or type_cue or comma_area or strong or place_head:
+        if dateline or locative or type_cue or comma_area or strong or place_head or paren:
             return 0.7
         return 0.5 if big_city else 0.0
+    if paren:
+        return 0.7
     if not all(t.pos_ == "PROPN" or t.lower_ in CONNECTORS or t.is_upper for t in doc[s:e]):
         return 0.0
     if dateline:
@@ -590,7 +743,8 @@ def _prune(cands: tuple[Entry, ...], type_cue: str | None = None, container: boo
             continue
         seen.add(c.pid)
         if c.kind in (KIND_ADM1, KIND_ADM2) and not keep_areas and c.pid in towns:
-            if c.kind == KIND_ADM2 or towns[c.pid] >= c.chief:
+            # (an area met only through another spelling yields to its town too: "Mecca")
+            if c.kind == KIND_ADM2 or towns[c.pid] >= c.chief or c.form >= FORM_ALTERNATE:
                 continue
         if len(out) < MAX_CANDIDATES or c.kind != KIND_CITY:
             out.append(c)
@@ -598,15 +752,24 @@ def _prune(cands: tuple[Entry, ...], type_cue: str | None = None, container: boo
 
 
 _BETWEEN = re.compile(
-    r"^(,|,? in|,? (in )?(the |a )?((\w+(-\w+)?) ){0,3}(capital|city|town|village|district|"
+    r"^(,|(, )?(in|near)( the)?|(, )?(in )?(the |a )?((\w+(-\w+)?) ){0,3}(capital|city|town|village|district|"
     r"province|region|state|county|part|suburb|outskirts|area|heart|centre|center) of( the)?"
-    r"( \w+(-\w+)?){0,2}|,? (in )?(the )?(north|south|east|west|center|centre)(ern)? of)$"
+    r"( \w+(-\w+)?){0,2}|(, )?(in )?(the )?(north|south|east|west|center|centre)(ern)? of"
+    r"|, (the|a|an) (\S+ ){0,4}\S+ , (in|near)( the)?)$"
 )
+# Words between two names (or after the second) that make the second the first's
+# container beyond doubt: "X, the capital of Y", "X, a village in Y district".
+_HOLDING_WORDS = frozenset(TYPE_WORDS) | {"outskirts", "headquarters", "suburb", "suburbs"}
+_POSSESSIVE = frozenset({"'s", "’s"})
+_TOWN_WORDS = frozenset({"city", "town", "village", "capital", "hamlet"})
 
 
-def _link_hierarchy(doc: Doc, mentions: list[Mention], gaz: Gazetteer) -> None:
+def _link_hierarchy(doc: Doc, mentions: list[Mention], gaz: Gazetteer,
+                    paren_lists: dict[int, int] | None = None) -> None:
     """Containers the text states: "Jalalabad, Nangarhar", "Gardez, the capital of Paktia
-    province", "Khwahan district in Badakhshan", "Alexandria, La."."""
+    province", "Khwahan district in Badakhshan", "Alexandria, La.", "Boni (Douentza,
+    Mopti)", "Omdurman's Ombada district"."""
+    paren_lists = paren_lists or {}
     for i, m in enumerate(mentions):
         # Dateline abbreviations: "Alexandria, La.", "NEWARK, N.J.".
         if m.end + 1 < len(doc) and doc[m.end].text == ",":
@@ -615,15 +778,218 @@ def _link_hierarchy(doc: Doc, mentions: list[Mention], gaz: Gazetteer) -> None:
             entries = tuple(e for v in found.values() for e in v)
             if entries:
                 m.container_entries = entries
+        # A bracketed list after a name: each name in it holds the one before.
+        close = paren_lists.get(m.end)
+        if close is not None:
+            chain = [i] + [j for j in range(i + 1, len(mentions)) if mentions[j].end <= close]
+            for inner, outer in zip(chain, chain[1:]):
+                _state(mentions, inner, outer, explicit=True)
+            continue
         for j in range(i + 1, min(i + 3, len(mentions))):
             n = mentions[j]
             if any(doc[t].is_sent_start for t in range(m.end, n.start + 1)) or n.start - m.end > 9:
                 break
-            between = " ".join(t.lower_ for t in doc[m.end : n.start])
-            if _BETWEEN.match(between) and _could_contain(n, m):
-                m.containers.append(j)
-                n.contained = True
+            words = [t.lower_ for t in doc[m.end : n.start]]
+            if words and words[0] != "," and words[-1] == "of" and _TOWN_WORDS.intersection(words):
+                break  # "the Hunan city of Yueyang": the town is in the first, not around it
+            if _BETWEEN.match(" ".join(words)):
+                explicit = bool(_HOLDING_WORDS.intersection(words)) or n.type_cue in ("adm", "adm2")
+                if _state(mentions, i, j, explicit):
+                    break
+        # "Omdurman's Ombada district", "Somalia's Lower Shabelle region".
+        k = m.end
+        if k < len(doc) and doc[k].lower_ in _POSSESSIVE and i + 1 < len(mentions):
+            n = mentions[i + 1]
+            if n.type_cue is not None and all(t.lower_ in DIRECTIONS for t in doc[k + 1 : n.start]):
+                _state(mentions, i + 1, i, explicit=True)
+
+
+def _state(mentions: list[Mention], inner: int, outer: int, explicit: bool) -> bool:
+    """Record that the text places mention `inner` inside mention `outer`; True when a
+    reading of it fits (or it has none to fit)."""
+    m, n = mentions[inner], mentions[outer]
+    if explicit and outer not in m.explicit:
+        m.explicit.append(outer)
+    fits = _could_contain(n, m) or (explicit and not m.candidates)
+    if fits and outer not in m.containers:
+        m.containers.append(outer)
+        n.contained = True
+    return fits
+
+
+def _holds(outer: Entry, inner: Entry) -> bool:
+    """Whether a reading of a stated container holds a reading of the contained name: an
+    area contains it, or a town stands for its district ("Boni (Douentza, Mopti)")."""
+    if outer.kind == KIND_CITY:
+        if inner.adm2 is not None and inner.adm2 == outer.adm2:
+            return True
+        return inner.adm1 is not None and inner.adm1 == outer.adm1
+    return _inside(inner, outer)
+
+
+_LOCATING_KINDS = (KIND_CITY, KIND_ADM1, KIND_ADM2)
+
+
+def locating_kinds(m: Mention) -> tuple[int, ...]:
+    """The kinds of place whose point may stand for a name the gazetteer lacks: a town or
+    a province for a town; for an area of unknown extent ("Ombada district"), only a town
+    or a district."""
+    return (KIND_CITY, KIND_ADM2) if m.type_cue in ("adm", "adm2") else _LOCATING_KINDS
+
+
+def _place_the_unknown(mentions: list[Mention]) -> None:
+    """Names the gazetteer lacks, or whose every reading lies outside the place the text
+    puts them in ("Boni (Douentza, Mopti)" is not Bonn; "Beni, ..., in Gandaki province"
+    is not Beni in Congo), are placed within that stated place instead. Other mentions of
+    the same name follow."""
+    def stated(i: int) -> list[int]:
+        """Every container stated for mention i, nearest first ("Nasir (Nasir, Upper Nile)")."""
+        out, queue = [], list(mentions[i].explicit)
+        while queue:
+            j = queue.pop(0)
+            if j != i and j not in out:
+                out.append(j)
+                queue.extend(mentions[j].explicit)
+        return out
+
+    for i, m in enumerate(mentions):
+        if not m.explicit or not m.candidates:
+            continue
+        outer = [o for j in stated(i) for o in mentions[j].candidates]
+        # a town stated as the container says where a town or district lies; an area
+        # says where anything in it lies
+        judged = (KIND_CITY, KIND_ADM2) if all(o.kind == KIND_CITY for o in outer) else _AREAS + (KIND_CITY,)
+        if outer:
+            m.candidates = tuple(
+                c for c in m.candidates
+                if c.kind == KIND_COUNTRY or c.kind not in judged or any(_holds(o, c) for o in outer)
+            )
+    for i, m in enumerate(mentions):
+        if m.candidates or not m.explicit:
+            continue
+        for j in stated(i):  # the nearest stated container the gazetteer knows as a town or area
+            if any(c.kind in locating_kinds(m) for c in mentions[j].candidates):
+                m.within = j
                 break
+    placed = {m.key: m.within for m in mentions if m.within is not None}
+    for m in mentions:
+        if m.key in placed and m.within is None and not m.explicit:
+            m.candidates, m.within = (), placed[m.key]
+
+
+def _drop_unplaced(mentions: list[Mention]) -> list[Mention]:
+    """Mentions without a reading and without a stated place to stand in, removed (the
+    indexes the others hold are renumbered)."""
+    keep = [i for i, m in enumerate(mentions) if m.candidates or m.within is not None]
+    if len(keep) == len(mentions):
+        return mentions
+    new = {old: n for n, old in enumerate(keep)}
+    out = []
+    for old in keep:
+        m = mentions[old]
+        m.containers = [new[j] for j in m.containers if j in new]
+        m.explicit = [new[j] for j in m.explicit if j in new]
+        m.within = new.get(m.within) if m.within is not None else None
+        out.append(m)
+    return [m for m in out if m.candidates or m.within is not None]
+
+
+def _names_area(doc: Doc, e: int) -> bool:
+    """Whether the word after a name makes it an area's name ("Somali region")."""
+    return e < len(doc) and TYPE_WORDS.get(doc[e].lower_) in ("adm", "adm2")
+
+
+def _small_other_spelling(c: Entry) -> bool:
+    """A small place met through one of GeoNames' alternate spellings (or a skeleton):
+    too weak a reading to stand without a clear sign that a place is meant."""
+    return c.form >= FORM_ALTERNATE and c.population < 10_000
+
+
+def _clear_sign(doc: Doc, s: int, e: int, paren: bool) -> bool | str:
+    """Whether the words around a name say plainly that it is a place: "strong" for a
+    type word ("the town of Tal Afar", "Ombada district") or a bracketed list of places
+    after or around it; True for a locative preposition ("in Babanusa")."""
+    if paren or _type_cue(doc, s, e) is not None:
+        return "strong"
+    return _locative_before(doc, s)
+
+
+def _hyphen_glued(toks: _Tokens, s: int, e: int) -> bool:
+    """A name glued by a hyphen to a word before or after it ("Neo-classicism",
+    "Mubarak-Gore"): part of a compound, not a name standing alone."""
+    after = e + 1 < len(toks.text) and toks.text[e] == "-" and not toks.ws[e - 1] and not toks.ws[e]
+    before = s >= 2 and toks.text[s - 1] == "-" and not toks.ws[s - 2] and not toks.ws[s - 1]
+    return after or before
+
+
+def _inside_paren_list(s: int, e: int, paren_lists: dict[int, int]) -> bool:
+    return any(o < s and e <= c for o, c in paren_lists.items() if o >= s - 16)
+
+
+def _paren_lists(toks: _Tokens, found: dict[str, tuple[Entry, ...]]) -> dict[int, int]:
+    """Bracketed lists of places after a name, the way conflict data and wire lists give a
+    place's district and province: "(Douentza, Mopti)", "(Banadir)". Index of the opening
+    bracket -> index of the closing one. A lone acronym ("(JNIM)") is no such list."""
+    out: dict[int, int] = {}
+    n = len(toks.text)
+    for i, t in enumerate(toks.text):
+        if t != "(" or i + 2 >= n or not toks.name[i + 1]:
+            continue
+        j = i + 1
+        while j < n and j - i <= 16 and toks.text[j] not in BRACKETS:
+            j += 1
+        if j >= n or toks.text[j] != ")":
+            continue
+        inner = range(i + 1, j)
+        if not all(toks.name[k] or toks.lower[k] in CONNECTORS or toks.text[k] in {",", "'", "’"} for k in inner):
+            continue
+        text = toks.span_text(i + 1, j)
+        if any(toks.text[k] == "," for k in inner) or any(
+            c.form <= FORM_ALIAS and c.kind in (KIND_COUNTRY, KIND_ADM1, KIND_ADM2) for c in found.get(text, ())
+        ):
+            out[i] = j
+    return out
+
+
+def _listing(toks: _Tokens, paren_lists: dict[int, int], open_: int) -> bool:
+    """Whether the bracketed list at `open_` names two places or more ("(Douentza, Mopti)")."""
+    return any(toks.text[k] == "," for k in range(open_ + 1, paren_lists[open_]))
+
+
+def _unknown_spans(doc: Doc, toks: _Tokens, merged: list[tuple[int, int, str]],
+                   name_runs: list[tuple[int, int]], ent_at: list, paren_lists: dict[int, int],
+                   trimmed: dict[tuple[int, int], tuple[int, int]]):
+    """Names that may be places the gazetteer lacks: the model's place mentions, and
+    capitalised names followed by a bracketed list of places, by a type word ("Ombada
+    district") or after a locative preposition."""
+    for s, e, label in merged:
+        if all(toks.name[t] or toks.lower[t] in CONNECTORS for t in range(s, e)):
+            yield s, e, label
+    for s, e in name_runs:
+        if e - s > 4 or not (e in paren_lists or _may_be_place(doc, toks, s, e)
+                             or (e + 1 < len(doc) and toks.lower[e] in ("in", "near", ","))):
+            continue
+        touched = {ent_at[t] for t in range(s, e) if ent_at[t] is not None}
+        if any(trimmed[es, ee][0] < s or trimmed[es, ee][1] > e for es, ee, _ in touched):
+            continue
+        label = sorted(touched)[0][2] if touched else ""
+        # A type word makes even a name the model took for an organisation a place ("the
+        # coastal village of Mucojo"); a preposition alone does not ("handed over to the
+        # Somali National Army in the Hiraan region").
+        plain = label in ("", "NORP", *PLACE_LABELS)
+        if e in paren_lists:
+            if plain or _listing(toks, paren_lists, e):
+                yield s, e, label
+        elif toks.sent_start[s] or label == "PERSON":
+            continue
+        elif e < len(doc) and doc[e].is_lower and TYPE_WORDS.get(doc[e].lower_) in ("adm2", "city"):
+            yield s, e, label  # "Omdurman's Ombada district"
+        elif s >= 2 and doc[s - 1].lower_ == "of" and TYPE_WORDS.get(doc[s - 2].lower_) in ("adm2", "city"):
+            yield s, e, label  # "the coastal village of Mucojo"
+        elif plain and _locative_before(doc, s):
+            yield s, e, label
+        elif plain and e + 1 < len(doc) and doc[e].lower_ in ("in", "near", ","):
+            yield s, e, label  # "control of Nyanzale in Rutshuru territory"
 
 
 def _could_contain(outer: Mention, inner: Mention) -> bool:
@@ -645,11 +1011,34 @@ def _inside(c: Entry, area: Entry) -> bool:
     return False
 
 
+# Actors whose country says where a story happens: a group fights, an army deploys, a
+# government and its police act, at home (a state itself is named as a place already).
+FOCUS_ACTOR_TYPES = frozenset({"armed_group", "military", "government", "police", "political_party"})
+
+
+@lru_cache(maxsize=1)
+def actor_countries() -> dict[str, str]:
+    """Folded knowledge-base name -> the country of the actors it names, for the actor
+    types above; names shared by actors of different countries are left out."""
+    from newsint.kb import load_kb
+
+    kb = load_kb()
+    seen: dict[str, set[str]] = defaultdict(set)
+    for form, actor_id in kb.names():
+        actor = kb.actors[actor_id]
+        if actor.type in FOCUS_ACTOR_TYPES:
+            seen[fold(form)].add(actor.country or "")
+    return {name: next(iter(cs)) for name, cs in sorted(seen.items()) if len(cs) == 1 and "" not in cs}
+
+
 def _focus_signals(doc: Doc, toks: _Tokens, ents, found, mentions: list[Mention]) -> dict[str, float]:
     """Country votes from words that are not places but say where the story is: demonyms
-    ("Afghan officials") and organisation names holding a place ("Kabul University")."""
+    ("Afghan officials"), the armed groups, armies and governments the knowledge base
+    knows ("al-Shabaab", "JNIM", "Boko Haram"), and organisation names holding a place
+    ("Kabul University")."""
     votes: dict[str, float] = defaultdict(float)
     demonym = demonyms()
+    actors = actor_countries()
     taken = set()
     for m in mentions:
         taken.update(range(m.start, m.end))
@@ -659,6 +1048,11 @@ def _focus_signals(doc: Doc, toks: _Tokens, ents, found, mentions: list[Mention]
                 place = demonym.get(fold(t.text))
                 if place and len(place) == 2:
                     votes[place] += 1.0
+        if label not in PLACE_LABELS:
+            ts = s + 1 if toks.lower[s] in ("the", "a", "an") else s
+            country = actors.get(fold(toks.span_text(ts, e))) if ts < e else None
+            if country:
+                votes[country] += 1.0
     for s, e, label in ents:
         if label in {"ORG", "FAC"} and not any(t in taken for t in range(s, e)):
             for rs, re_ in _name_runs(toks, s, e):
@@ -792,6 +1186,8 @@ def _prominence(c: Entry) -> int:
 
 def candidate_features(m: Mention, mentions: list[Mention], ctx: Context) -> list[list[float]]:
     """The ranker's view of each candidate of one mention (rows in FEATURES order)."""
+    if not m.candidates:
+        return []
     index = {n: i for i, n in enumerate(FEATURES)}
     top_population = max(_prominence(o) for o in m.candidates)
     largest: dict[int, int] = {}
@@ -818,7 +1214,7 @@ def candidate_features(m: Mention, mentions: list[Mention], ctx: Context) -> lis
         f[index["most_populous"]] = float(population == top_population)
         f[index["capital"]] = float(c.feature == "PPLC")
         f[index["form_alias"]] = float(c.form == FORM_ALIAS)
-        f[index["form_alternate"]] = float(c.form == FORM_ALTERNATE)
+        f[index["form_alternate"]] = float(c.form >= FORM_ALTERNATE)
         f[index["exact_name"]] = float(fold(c.name) == m.key)
         if c.country:
             f[index["focus_share"]] = focus.get(c.country, 0.0)
@@ -865,7 +1261,10 @@ def _context(mentions: list[Mention], chosen: list[tuple[Entry, float]], signals
     ctx = Context(votes=dict(signals), area_readings=readings.area_readings,
                   inside_readings=readings.inside_readings)
     seen: set[str] = set()
-    for m, (c, p) in zip(mentions, chosen):
+    for m, pick in zip(mentions, chosen):
+        if pick is None or not m.candidates:
+            continue
+        c, p = pick
         weight = p * m.evidence
         if c.country and m.key not in seen:
             ctx.votes[c.country] = ctx.votes.get(c.country, 0.0) + weight
@@ -890,7 +1289,9 @@ def _context(mentions: list[Mention], chosen: list[tuple[Entry, float]], signals
 
 @dataclass
 class Resolution:
-    chosen: list[tuple[Entry, float]]  # per mention: the entry and its probability
+    # per mention: the entry and its probability; for a name the gazetteer lacks, the
+    # entry of the place the text puts it in (None when that has none)
+    chosen: list[tuple[Entry, float] | None]
     features: list[list[list[float]]]  # per mention, per candidate: the last pass's features
 
 
@@ -905,7 +1306,30 @@ def resolve_mentions(
     resolution = _choose(mentions, readings, prior)
     for _ in range(2):
         resolution = _choose(mentions, _context(mentions, resolution.chosen, signals, readings), weights)
+    ctx = _context(mentions, resolution.chosen, signals, readings)
+    for i, m in enumerate(mentions):
+        pick = resolution.chosen[i]
+        if pick is not None and _stray_hamlet(m, pick[0], ctx):
+            resolution.chosen[i] = None
+    for i, m in enumerate(mentions):
+        if not m.candidates and m.within is not None:
+            resolution.chosen[i] = resolution.chosen[m.within]
     return resolution
+
+
+# A village this small, in a country nothing else in the story points to, is a stray
+# reading of a name the gazetteer lacks ("the Arbat area" of Sulaymaniyah is not Arbat in
+# Armenia; a woman named Amina is not a Dominican village).
+STRAY_POPULATION = 5_000
+STRAY_FOCUS_VOTES = 2.0
+
+
+def _stray_hamlet(m: Mention, c: Entry, ctx: Context) -> bool:
+    if c.kind != KIND_CITY or c.population >= STRAY_POPULATION or m.containers or m.container_entries:
+        return False
+    own = ctx.votes_by_key.get(m.key, {})
+    others = {k: v - own.get(k, 0.0) for k, v in ctx.votes.items()}
+    return others.get(c.country, 0.0) <= 1e-9 and sum(v for v in others.values() if v > 0) >= STRAY_FOCUS_VOTES
 
 
 def _choose(mentions: list[Mention], ctx: Context, weights: tuple[float, ...]) -> Resolution:
@@ -922,8 +1346,11 @@ def _choose(mentions: list[Mention], ctx: Context, weights: tuple[float, ...]) -
     counts: dict[str, float] = defaultdict(float)
     for m in mentions:
         counts[m.key] += 0.5 if (m.containers or m.container_entries) else 1.0
-    chosen = []
+    chosen: list[tuple[Entry, float] | None] = []
     for m, row in zip(mentions, scores):
+        if not m.candidates:
+            chosen.append(None)
+            continue
         if m.containers or m.container_entries:
             s = {c.pid: v for c, v in zip(m.candidates, row)}
         else:
@@ -932,6 +1359,10 @@ def _choose(mentions: list[Mention], ctx: Context, weights: tuple[float, ...]) -
         z = sum(math.exp(v - s[best.pid]) for v in s.values())
         chosen.append((best, 1.0 / z))
     return Resolution(chosen, features)
+
+
+# What a name the gazetteer lacks is taken to be, by the type word beside it.
+_UNKNOWN_FEATURE = {None: "PPL", "city": "PPL"}
 
 
 def resolve_places(doc: Doc, article: Article, entities: list[Entity]) -> list[Place]:
@@ -944,24 +1375,35 @@ def resolve_places(doc: Doc, article: Article, entities: list[Entity]) -> list[P
     for country, votes in _metadata_signals(article, gaz).items():
         signals[country] = signals.get(country, 0.0) + votes
     resolution = resolve_mentions(mentions, signals)
+    ids: dict[int, str] = {}
+    for i, (m, pick) in enumerate(zip(mentions, resolution.chosen)):
+        # A name placed within another stands at that place's point only when that is a
+        # town or a province, not a whole country.
+        if pick is not None and (m.candidates or pick[0].kind in locating_kinds(m)):
+            ids[i] = f"p{len(ids) + 1}"
     places = []
-    for n, (m, (entry, p)) in enumerate(zip(mentions, resolution.chosen), start=1):
+    for i, (m, pick) in enumerate(zip(mentions, resolution.chosen)):
+        if i not in ids:
+            continue
+        entry, p = pick
         span = doc[m.start : m.end]
         admin1 = entry.name if entry.kind == KIND_ADM1 else gaz.name_of(entry.adm1)
+        known = bool(m.candidates)
         places.append(
             Place(
-                id=f"p{n}",
+                id=ids[i],
                 start=span.start_char,
                 end=span.end_char,
                 text=span.text,
-                name=entry.name,
-                geonameid=entry.geonameid,
+                name=entry.name if known else span.text,
+                geonameid=entry.geonameid if known else None,
                 lat=entry.lat,
                 lon=entry.lon,
                 country=entry.country,
                 admin1=admin1,
-                feature=entry.feature,
-                confidence=round(p * m.evidence, 3),
+                feature=entry.feature if known else _UNKNOWN_FEATURE.get(m.type_cue),
+                confidence=round(p * m.evidence * (1.0 if known else 0.5), 3),
+                within=None if known else ids.get(m.within),
             )
         )
     return places

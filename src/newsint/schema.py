@@ -95,6 +95,9 @@ class Place(msgspec.Struct, kw_only=True):
     admin1: str | None
     feature: str | None  # GeoNames feature code: PCLI, ADM1, ADM2, PPLA, PPL, RGN...
     confidence: float
+    # A place the gazetteer lacks, which the text puts inside another ("Boni (Douentza,
+    # Mopti)"): the id of that place, whose point and country it takes; geonameid is None.
+    within: str | None = None
 
 
 class Interval(msgspec.Struct, kw_only=True):
