@@ -303,11 +303,12 @@ def _matcher(doc: Doc, lex: Lexicon) -> Matcher:
 # Past forms the small model's lemmatizer cuts wrongly ("staged" -> "stag", "waged" ->
 # "wag"); keyed by the word as written.
 LEMMA_FIXES = {"staged": "stage", "waged": "wage", "raged": "rage", "staging": "stage", "waging": "wage"}
+WRONG_LEMMAS = frozenset({"stag", "wag", "rag", "stage", "wage"})
 
 
 def _lemma(tok: Token) -> str:
     lemma = tok.lemma_.lower()
-    return LEMMA_FIXES.get(tok.lower_, lemma) if lemma != tok.lower_ else lemma
+    return LEMMA_FIXES.get(tok.lower_, lemma) if lemma in WRONG_LEMMAS else lemma
 
 
 # A sentence with more triggers than this is no prose (a list, a table, noise); the rest
@@ -426,6 +427,8 @@ def _mention(ctx: Context, tok: Token, entry: Trigger) -> Mention | None:
     type_, mode = sense
     m = Mention(token=tok, entry=entry, type=type_, mode=mode, anchor=tok, sent=ctx.sent_of[tok.i])
     m.flags |= set(entry.flags)
+    if type_ == "AGREE" and entry.type != "AGREE":
+        m.flags.add("intent")  # "readiness to resume talks": what it is ready for decides
     own = {w for w, _ in entry.deps}
     objects = []
     for o in _syntactic_objects(tok, entry):  # "took control of Mota": what control is of
@@ -594,6 +597,10 @@ def _value_match(ctx: Context, head: Token, values: frozenset[str]) -> bool:
         return True
     if "ent:gpe" in values and head.i in ctx.place_of and head.pos_ == "PROPN":
         return True  # a toponym the places layer resolved, where the tagger saw no entity
+    if "@named" in values and any(
+            (ctx.entity_of[t.i] is not None and ctx.entity_of[t.i].type in ("NORP", "GPE", "ORG"))
+            for t in (head, *(c for c in head.children if c.dep_ in ("amod", "compound", "poss")))):
+        return True  # "Ukrainian soldiers", "Kenya's police": someone else's forces
     if "@event" in values and (_lemma(head), "N") in ctx.lex.triggers:
         return True  # "ordered the arrest of", "suspended the talks": the noun is the event
     return _classes_match(ctx, head, values)
@@ -635,10 +642,13 @@ def _misread_participle(v: Token) -> bool:
         return False
     if any(c.dep_ == "prt" and any(g.dep_ == "pobj" for g in c.children) for c in v.children):
         return True
-    if not any(c.dep_ == "prep" and c.lower_ == "with" for c in v.children):
-        return False
     rows = load_lexicon().triggers.get((_lemma(v), "V"), ())
-    return any("recip" in r.flags for r in rows)
+    if not any("recip" in r.flags for r in rows):
+        return False
+    # a symmetric verb with its partner ("conferred ... with"), or right after its subject
+    # with no agent ("the two ministers negotiated in Washington")
+    with_partner = any(c.dep_ == "prep" and c.lower_ == "with" for c in v.children)
+    return with_partner or (v.i == v.head.i + 1 and not any(c.dep_ == "agent" for c in v.children))
 
 
 def _conjuncts(tok: Token) -> list[Token]:
@@ -714,8 +724,8 @@ def _syntactic_subjects(v: Token) -> list[Token]:
             return _syntactic_subjects(pred.head)
         if pred.pos_ in ("VERB", "AUX"):
             return _syntactic_subjects(pred)
-    if v.dep_ == "advcl" and v.tag_ == "VBG":
-        return _syntactic_subjects(v.head)
+    if v.dep_ == "advcl" and (v.tag_ == "VBG" or _infinitival(v)):
+        return _syntactic_subjects(v.head)  # "summoned the ambassador to protest": the summoner
     if v.dep_ == "relcl" and _infinitival(v):
         # "in a position to attack": the doer is the subject of the verb above
         cur = v.head
@@ -780,9 +790,11 @@ def _syntactic_objects(v: Token, entry: Trigger | None) -> list[Token]:
         if v.dep_ == "conj":
             return _syntactic_objects(v.head, entry)
         return []
-    for c in v.children:
-        if c.dep_ in ("dobj", "attr", "oprd") and c.pos_ in NOUN_POS:
-            return _conjuncts(c)
+    objects = [c for c in v.children if c.dep_ in ("dobj", "attr", "oprd") and c.pos_ in NOUN_POS]
+    if len(objects) > 1 and objects[-1].i - objects[0].i == len(objects) - 1:
+        return _conjuncts(objects[-1])  # "vice - president" split in three objects: the last names it
+    if objects:
+        return _conjuncts(objects[0])
     for c in v.children:  # "handed in their weapons" with the object under the particle
         if c.dep_ == "prt":
             objs = [x for p in c.children if p.dep_ == "pobj" for x in _conjuncts(p)]
@@ -1019,8 +1031,9 @@ def _anchor_noun(ctx: Context, m: Mention, by_token: dict[int, Mention]) -> None
     if m.entry.reverse and (phrase in reverse or lemma in reverse) and verb.i not in by_token or (
         m.entry.reverse and (phrase in reverse or lemma in reverse) and by_token.get(verb.i) is not None
         and by_token[verb.i].entry.type in ("CONCEDE", "RETREAT", "SANCTION", "REJECT")):
+        undone = m.type
         m.type = REVERSED.get(m.type, m.type) if m.entry.reverse == "*" else m.entry.reverse
-        m.mode = _reverse_mode(m)
+        m.mode = "ceasefire" if undone == "ASSAULT" and m.type == "RETREAT" else _reverse_mode(m)
         m.anchor = verb
         m.flags.add("reversed")
         if verb.i in by_token:  # "lifted" is a trigger too: the noun decides the type
