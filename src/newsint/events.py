@@ -748,15 +748,24 @@ def _by_phrase(n: Token) -> list[Token]:
 
 
 def _noun_subjects(n: Token) -> list[Token]:
+    if _noun_read_verb(n):  # "The EU cut funding", with "cut" tagged as a noun
+        return [c for c in n.children if c.dep_ in ("compound", "nsubj") and c.i < n.i][-1:]
     out = _adjacent_by(n)
     for c in n.children:
         if c.dep_ == "poss" and c.lower_ not in PERSONAL_PRONOUNS:
             out.append(c)
         elif c.dep_ == "prep" and c.lower_ == "by":
             out.extend(x for p in c.children if p.dep_ == "pobj" for x in _conjuncts(p))
+        elif c.dep_ == "prep" and c.lower_ == "of":  # "the release of 13 hostages by Hamas"
+            out.extend(x for p in c.children if p.dep_ == "pobj" for x in _by_phrase(p))
         elif c.dep_ == "prep" and c.lower_ == "between":
             out.extend(x for p in c.children if p.dep_ == "pobj" for x in _conjuncts(p))
     return out
+
+
+def _noun_read_verb(n: Token) -> bool:
+    """A verb the tagger took for a noun: it has a direct object ("The EU cut funding")."""
+    return n.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "dobj" for c in n.children)
 
 
 def _adjacent_by(n: Token) -> list[Token]:
@@ -795,8 +804,9 @@ def _syntactic_objects(v: Token, entry: Trigger | None) -> list[Token]:
         return _conjuncts(objects[-1])  # "vice - president" split in three objects: the last names it
     if objects:
         return _conjuncts(objects[0])
+    own = {w for w, _ in entry.deps} if entry is not None else set()
     for c in v.children:  # "handed in their weapons" with the object under the particle
-        if c.dep_ == "prt":
+        if c.dep_ == "prt" or (c.dep_ == "prep" and c.lower_ in own):
             objs = [x for p in c.children if p.dep_ == "pobj" for x in _conjuncts(p)]
             if objs:
                 return objs
@@ -1022,7 +1032,7 @@ def _anchor_noun(ctx: Context, m: Mention, by_token: dict[int, Mention]) -> None
             verb, prep_phrase = out.head, phrase
     elif n.dep_ == "conj" and n.head.dep_ in ("dobj", "nsubjpass"):
         verb = n.head.head
-    if verb is None or verb.pos_ not in ("VERB", "AUX"):
+    if verb is None or not (verb.pos_ in ("VERB", "AUX") or (n.dep_ == "dobj" and _noun_read_verb(verb))):
         return
     lemma = _lemma(verb)
     prt = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
@@ -1074,7 +1084,9 @@ def _noun_licensed(ctx: Context, m: Mention) -> bool:
             return True  # "military aid for Ukraine": the recipient is its participant
     if any(i in ctx.time_of for i in range(n.left_edge.i, n.right_edge.i + 1)):
         return True
-    return n.dep_ in ("nsubj",) and n.head.pos_ == "VERB" and _lemma(n.head) in ctx.lex.cue("aspect")
+    # "talks resumed", "the release took place": a predicate of occurrence
+    return n.dep_ in ("nsubj",) and n.head.pos_ == "VERB" and (
+        _lemma(n.head) in ctx.lex.cue("aspect") or _lemma(n.head) in ctx.lex.cue("occur"))
 
 
 def _ancestors_in_clause(tok: Token, limit: int = 6) -> Iterator[tuple[Token, Token]]:
@@ -1383,8 +1395,16 @@ def _transform(ctx: Context, m: Mention) -> None:
             m.flags.add("demand")
             m.type, m.mode = "REQUEST", None
             return
-    if m.type == "MOBILIZE":
-        return  # "Kenya will deploy police to Haiti": a deployment foreseen, threat or help
+    if m.type == "MOBILIZE" and not (conditional and m.speaker is not None and any(
+            a in lex.cue("possibility") or a == "would" for a in aux)):
+        # "Kenya will deploy police to Haiti": a deployment foreseen, threat or help; "said
+        # it could deploy missiles if NATO expanded" is a threat
+        return
+    if m.type == "REJECT" and agentive and conditional and m.speaker is not None and not _negated(m) and any(
+            a in lex.cue("possibility") or a == "would" for a in aux):
+        m.type, m.mode = "THREATEN", None  # "said it could block the bid unless ...": CAMEO 13
+        m.flags.add("intent")
+        return
     if m.type in ("AGREE", "ACCUSE", "REJECT", "THREATEN"):
         if m.type == "AGREE" and _negated(m):  # "failed to reach agreement", "will not accept"
             m.type, m.mode = "REJECT", None  # "failed to reach agreement"
@@ -1524,7 +1544,7 @@ def _participants(ctx: Context, m: Mention) -> list[Participant]:
         sources += _claimants(ctx, m.token)
     else:
         sources = _syntactic_subjects(v)
-        objs = [o for o in _syntactic_objects(v, None)
+        objs = [o for o in _syntactic_objects(v, m.entry if v.i == m.token.i else None)
                 if o.i != m.token.i and _host(ctx, m.token).i != o.i and _lemma(o) not in own_words
                 and not (m.is_noun and _phrase_object(ctx, v, o))]
         (victims if kills and v.i == m.token.i else targets).extend(objs)
@@ -1562,6 +1582,12 @@ def _participants(ctx: Context, m: Mention) -> list[Participant]:
         former = _prep_objects(v, ["from"]) + [o for s_ in movers for o in _prep_objects(s_, ["of"])]
         sources, targets = receiving, movers + former
     passive = v.pos_ in ("VERB", "AUX") and _is_passive(v)
+    if not sources and not m.is_noun and passive:
+        for o in _syntactic_objects(v, None):
+            if any(r.type == m.type for r in ctx.lex.triggers.get((_lemma(o), "N"), ())):
+                sources += _noun_subjects(o)  # "Washington's aid package was approved": one event
+            elif m.type == "RETREAT":  # "two soldiers held by the ELN were freed"
+                sources += [x for c in o.children if c.dep_ == "acl" for x in _syntactic_subjects(c)]
     if m.mode == "host" and passive and v.i == m.token.i:
         # "was received by Tanzania's president": the visitor is the source (PLOVER)
         sources, targets = targets, sources
@@ -1581,6 +1607,11 @@ def _participants(ctx: Context, m: Mention) -> list[Participant]:
         sources = [m.speaker]
     if m.type in ("REJECT", "AGREE", "ACCUSE", "SUPPORT"):
         targets = [_author(ctx, t) for t in targets]
+    if m.speaker is not None and "reported_by_verb" in m.flags and not _is_person(ctx, m.speaker):
+        # "Mali said it would expel ...": an "it" the antecedent search cannot place is the
+        # state or body that speaks, announcing its own act
+        sources = [m.speaker if (x.lower_ in ("it", "its") and x.pos_ == "PRON" and _antecedent(ctx, x) is None)
+                   else x for x in sources]
     if m.speaker is not None and ({"intent", "typed_by_complement"} & m.flags) and any(
             c.dep_ == "poss" and c.lower_ in PERSONAL_PRONOUNS for s_ in sources for c in s_.children):
         # "the army chief said his troops were ready to crush ...": the speaker announces
@@ -1592,6 +1623,15 @@ def _participants(ctx: Context, m: Mention) -> list[Participant]:
     elif "recip" in m.flags and not [p for p in out if p.role == "target"]:
         out = _split_parties(ctx, out)
     return out
+
+
+def _is_person(ctx: Context, t: Token) -> bool:
+    ent = ctx.entity_of[t.i]
+    actor = ctx.actor_by_id.get(ent.actor) if ent is not None and ent.actor else None
+    if actor is not None:
+        return actor.type == "person"  # the linker knows better than the tagger ("Mali" as PERSON)
+    return t.lower_ in ("he", "she", "i", "we") or (ent is not None and ent.type == "PERSON") or bool(
+        _classes(ctx, t) & {"officials", "civilians"} and not _collective(ctx, t))
 
 
 def _phrase_object(ctx: Context, v: Token, o: Token) -> bool:
