@@ -412,6 +412,9 @@ def _deps_match(tok: Token, row: Trigger) -> bool:
     for word, parent in row.deps:
         anchor = tok if parent < 0 else found[parent]
         child = next((c for c in anchor.children if _lemma(c) == word or c.lower_ == word), None)
+        if child is None and parent < 0:  # "pushing for the US to support": "for" marks a clause
+            child = next((g for c in anchor.children if c.dep_ == "advcl" for g in c.children
+                          if g.dep_ == "mark" and g.lower_ == word and g.i == c.left_edge.i), None)
         if child is None:
             return False
         found.append(child)
@@ -492,7 +495,10 @@ def _test(ctx: Context, tok: Token, entry: Trigger, test: str, values: frozenset
                    for c in tok.children)
     if test.startswith("pobj"):  # "walked out of the talks", "sent tanks to Kyiv"
         preps = frozenset(test[5:].split("|")) if ":" in test else None
-        return any(_value_match(ctx, o, values) for o in _phrase_objects(tok, preps))
+        objects = _phrase_objects(tok, preps)
+        if not objects:
+            return "-" in values
+        return "*" in values or any(_value_match(ctx, o, values) for o in objects)
     if test == "purpose":  # "sent troops to help Mozambique"
         return any(_lemma(c) in values for c in _purpose_verbs(ctx, tok))
     if test == "mand":  # "insisted that Hungary restore": a mandative complement
@@ -1136,6 +1142,11 @@ def _govern(ctx: Context, m: Mention, by_token: dict[int, Mention]) -> None:
             if m.type == "REQUEST" and g.type == "PROTEST":
                 m.status, m.governor = "content", g  # what the protesters demand
                 return
+            if dep == "advcl" and "prop" in g.flags and any(
+                    c.dep_ == "mark" and c.lower_ == "for" for c in child.children):
+                m.status, m.governor = "content", g  # "pushed for the US to support the plan"
+                g.contents.append(m)
+                return
             if dep in ("conj", "parataxis", "advcl", "relcl", "npadvmod", "nsubj", "nsubjpass", "appos", "csubj"):
                 return  # a sibling event, not a complement
             if "prop" in g.flags or "intent" in g.flags or (g.type in COMMUNICATIVE_TYPES and (topic or dep in ("xcomp", "ccomp", "acl", "dobj", "pobj", "pcomp", "prep"))):
@@ -1382,6 +1393,8 @@ def _transform(ctx: Context, m: Mention) -> None:
     if v.pos_ not in ("VERB", "AUX"):
         return
     aux = _aux_lemmas(v)
+    if v.dep_ == "xcomp" and _lemma(v.head) == "hesitate" and any(c.dep_ == "neg" for c in v.head.children):
+        aux += _aux_lemmas(v.head)  # "would not hesitate to strike": would strike
     lex = ctx.lex
     counterfactual = "would" in aux and "have" in aux
     conditional = _conditional(ctx, v)
