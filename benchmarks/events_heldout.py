@@ -111,7 +111,7 @@ def source_ok(gold_event: dict, record: dict) -> bool:
     """The scorer's test: a predicted event of the gold type whose source (its span or its
     actor's entities) overlaps a gold source span."""
     want = RENAMED.get(gold_event["code"], gold_event["code"])
-    gsrc = [(a["start"], a["end"]) for a in gold_event["source"]]
+    gsrc = [(a["start"], a["end"]) for a in gold_event["source"] if "start" in a]
     for e in record.get("events", []):
         if e["type"] != want:
             continue

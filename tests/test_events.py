@@ -28,6 +28,8 @@ REPORTS = ROOT / "examples" / "reports" / "acled_style.jsonl"
 # More reports in the same format and conventions, written for these tests (invented
 # events in real places).
 OWN_REPORTS = ROOT / "tests" / "data" / "event_reports.jsonl"
+# Short wire sentences written for these tests, one PLOVER type each, and near misses.
+PLOVER_SENTENCES = ROOT / "tests" / "data" / "plover_sentences.tsv"
 
 ACLED_SUB_TYPES = {
     "Battles": {"Armed clash", "Government regains territory", "Non-state actor overtakes territory"},
@@ -244,6 +246,77 @@ def test_plover_type_and_source(text: str, plover: str, source: str) -> None:
     found = events_of(record, plover)
     assert found, [e["type"] for e in record["events"]]
     assert names(source, actor_texts(record, found[0], ("source",)))
+
+
+def load_plover_sentences() -> list:
+    rows = []
+    for line in PLOVER_SENTENCES.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            plover, source, never, text = line.split("\t")
+            never_types = tuple(never.split(",")) if never != "-" else ()
+            rows.append(pytest.param(plover, source, never_types, text, id=f"{plover}: {text[:50]}"))
+    return rows
+
+
+@pytest.mark.parametrize(("plover", "source", "never", "text"), load_plover_sentences())
+def test_plover_sentences(plover: str, source: str, never: tuple[str, ...], text: str) -> None:
+    """Each type's verbs, phrasal verbs and nominal events, passives, intents and near
+    misses (tests/data/plover_sentences.tsv)."""
+    record = analyze(text)
+    types = [e["type"] for e in record["events"]]
+    assert not set(never) & set(types), types
+    if plover == "-":
+        return
+    found = events_of(record, plover)
+    assert found, types
+    assert any(names(source, actor_texts(record, e, ("source",))) for e in found), [e["actors"] for e in found]
+
+
+def test_joint_moves_are_cooperation_with_every_party_a_source() -> None:
+    # PLOVER: joint manoeuvres and patrols are COOPERATE, one side's manoeuvres MOBILIZE
+    record = analyze("Colombian and Peruvian marines staged joint drills on the Amazon river.")
+    joint = events_of(record, "COOPERATE")
+    assert joint and not events_of(record, "MOBILIZE")
+    sources = actor_texts(record, joint[0], ("source",))
+    assert names("Colombian", sources) and names("Peruvian", sources)
+    record = analyze("The Peruvian navy began drills on the Amazon river on Monday.")
+    assert events_of(record, "MOBILIZE") and not events_of(record, "COOPERATE")
+
+
+def test_passive_by_phrases_and_hosted_visits_name_the_source() -> None:
+    record = analyze("Two opposition leaders were threatened with prosecution by the attorney general.")
+    threat = events_of(record, "THREATEN")[0]
+    assert names("attorney general", actor_texts(record, threat, ("source",)))
+    # PLOVER: the visitor is the source, the host the recipient
+    record = analyze("The Indonesian president was received by the Japanese emperor in Tokyo on Monday.")
+    visit = events_of(record, "CONSULT")[0]
+    assert names("Indonesian president", actor_texts(record, visit, ("source",)))
+    assert names("Japanese emperor", actor_texts(record, visit, ("target",)))
+
+
+def test_hyphenated_triggers_span_the_whole_word() -> None:
+    record = analyze("Iran test-fired a cruise missile over the Gulf of Oman.")
+    event = events_of(record, "MOBILIZE")[0]
+    assert span_text(record, event["trigger"]) == "test-fired"
+    assert not events_of(record, "ASSAULT")
+    record = analyze("Pensioners staged a sit-in outside the finance ministry.")
+    assert span_text(record, events_of(record, "PROTEST")[0]["trigger"]) == "sit-in"
+
+
+def test_ending_an_event_takes_the_type_of_what_is_ended() -> None:
+    # a strike by workers called off is a concession; strikes by an air force halted are
+    # a de-escalation (CAMEO 08 / 087)
+    record = analyze("Nurses in Lagos called off their strike after the state paid arrears.")
+    assert events_of(record, "CONCEDE") and not events_of(record, "PROTEST")
+    record = analyze("The coalition halted its air strikes on Hodeidah.")
+    assert events_of(record, "RETREAT") and not events_of(record, "ASSAULT")
+
+
+def test_outcomes_of_another_event_are_no_event_of_their_own() -> None:
+    record = analyze("Sudanese and Chadian officials met in Abeche but failed to agree on border trade.")
+    assert [e["type"] for e in record["events"]] == ["CONSULT"]
+    record = analyze("Police detained 25 people in dawn raids in Peshawar.")
+    assert [e["type"] for e in record["events"]] == ["COERCE"]
 
 
 def test_the_content_of_a_demand_or_refusal_is_not_an_event() -> None:

@@ -58,7 +58,7 @@ STATIVE_PASSIVES = frozenset({"oppose", "commit", "dedicate", "determine", "prep
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
 PERSONAL_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "its", "their", "his", "her", "them", "him", "our", "us"})
 # Verbs whose object, not subject, carries out the complement ("urged Iran to withdraw").
-OBJECT_CONTROL = frozenset({"urge", "ask", "force", "allow", "permit", "order", "persuade", "pressure", "call", "request", "invite", "encourage", "compel", "tell", "instruct", "help", "demand", "press", "push"})
+OBJECT_CONTROL = frozenset({"urge", "ask", "force", "allow", "permit", "let", "admit", "order", "persuade", "pressure", "call", "request", "invite", "encourage", "compel", "tell", "instruct", "help", "demand", "press", "push"})
 VIOLENT_TYPES = frozenset({"ASSAULT"})
 # Types that are things said or decided about other acts: the acts they speak of are their
 # content ("agreed to a ceasefire", "demanded a meeting", "rejected talks on ...").
@@ -139,6 +139,11 @@ class Mention:
         while end + 1 < len(tok.doc) and (tok.doc[end + 1].lower_ in words or _lemma(tok.doc[end + 1]) in words):
             end += 1
         doc = tok.doc
+        if "-" in self.entry.head:  # "sit-in", "test-fired": the whole hyphenated word
+            while start > 0 and not doc[start - 1].whitespace_ and "-" in (doc[start - 1].text, doc[start].text):
+                start -= 1
+            while end + 1 < len(doc) and not doc[end].whitespace_ and "-" in (doc[end].text, doc[end + 1].text):
+                end += 1
         return doc[start].idx, doc[end].idx + len(doc[end].text)
 
     @property
@@ -275,20 +280,35 @@ def _matcher(doc: Doc, lex: Lexicon) -> Matcher:
     matcher = Matcher(doc.vocab)
     for code, tags in POS_CODES.items():
         lemmas = sorted({head for head, pos in lex.triggers if pos == code and "-" not in head})
-        matcher.add(code, [[{"LEMMA": {"IN": lemmas}, "POS": {"IN": list(tags)}}]])
-    hyphenated = []
+        patterns = [[{"LEMMA": {"IN": lemmas}, "POS": {"IN": list(tags)}}]]
+        if code == "N":  # "staged live-fire drills" with "drills" tagged as a verb in object position
+            patterns.append([{"LEMMA": {"IN": lemmas}, "TAG": "VBZ", "DEP": {"IN": ["dobj", "pobj", "nsubjpass"]}}])
+        matcher.add(code, patterns)
+    hyphenated, hyphenated_verbs = [], []
     for head, pos in sorted(lex.triggers):
         if "-" in head and pos == "N":
             left, right = head.split("-", 1)
             hyphenated.append([{"LOWER": left}, {"ORTH": "-"}, {"LOWER": {"IN": [right, right + "s"]}}])
+        elif "-" in head and pos == "V":  # "test-fired": the verb is the last piece
+            left, right = head.split("-", 1)
+            hyphenated_verbs.append([{"LOWER": left}, {"ORTH": "-"}, {"LEMMA": right, "POS": "VERB"}])
     if hyphenated:
         matcher.add("HYPHEN", hyphenated)
+    if hyphenated_verbs:
+        matcher.add("HYPHEN_V", hyphenated_verbs)
     _MATCHERS[key] = (doc.vocab, matcher)
     return matcher
 
 
+# Past forms the small model's lemmatizer cuts wrongly ("staged" -> "stag", "waged" ->
+# "wag"); keyed by the word as written.
+LEMMA_FIXES = {"staged": "stage", "waged": "wage", "raged": "rage", "staging": "stage", "waging": "wage"}
+WRONG_LEMMAS = frozenset({"stag", "wag", "rag", "stage", "wage"})
+
+
 def _lemma(tok: Token) -> str:
-    return tok.lemma_.lower()
+    lemma = tok.lemma_.lower()
+    return LEMMA_FIXES.get(tok.lower_, lemma) if lemma in WRONG_LEMMAS else lemma
 
 
 # A sentence with more triggers than this is no prose (a list, a table, noise); the rest
@@ -319,17 +339,23 @@ def _detect_all(ctx: Context) -> Iterator[Mention | None]:
             tok = span.root
             head = f"{doc[start].lower_}-{doc[end - 1].lower_}"
             rows = lex.triggers.get((head, "N")) or lex.triggers.get((head.removesuffix("s"), "N"), ())
+        elif label == "HYPHEN_V":
+            tok = doc[end - 1]
+            rows = lex.triggers.get((f"{doc[start].lower_}-{_lemma(tok)}", "V"), ())
         else:
             tok = doc[start]
             code = label
             rows = lex.triggers.get((_lemma(tok), code), ())
         if tok.i in seen or not rows:
             continue
-        entry = _resolve_entry(tok, rows)
-        if entry is None:
-            continue
-        seen.add(tok.i)
-        yield _mention(ctx, tok, entry)
+        # the longest row whose words fit and whose sense holds here: "paid compensation
+        # for assets" is not "pay for"
+        for entry in _fitting_entries(tok, rows):
+            mention = _mention(ctx, tok, entry)
+            if mention is not None:
+                seen.add(tok.i)
+                yield mention
+                break
     yield from _demands(ctx, seen)
 
 
@@ -367,12 +393,18 @@ def _have_to_clause(clause: Token) -> bool:
         c.dep_ == "xcomp" and any(a.tag_ == "TO" for a in c.children) for c in clause.children)
 
 
-def _resolve_entry(tok: Token, rows: tuple[Trigger, ...]) -> Trigger | None:
-    """The longest trigger row whose other words hang off the token as written."""
-    for row in rows:
-        if _deps_match(tok, row):
-            return row
-    return None
+def _fitting_entries(tok: Token, rows: tuple[Trigger, ...]) -> list[Trigger]:
+    """The trigger rows whose other words hang off the token as written, longest first,
+    and among rows as long, those whose words are its particles first: "called up
+    reservists on Wednesday" is "call up", not "call on"."""
+    fitting = [row for row in rows if _deps_match(tok, row)]
+    return sorted(fitting, key=lambda row: (-len(row.deps), not _particle_words(tok, row)))
+
+
+def _particle_words(tok: Token, row: Trigger) -> bool:
+    words = {w for w, _ in row.deps}
+    return bool(words) and all(any(c.dep_ == "prt" and (c.lower_ == w or _lemma(c) == w) for c in tok.children)
+                               for w, parent in row.deps if parent < 0)
 
 
 def _deps_match(tok: Token, row: Trigger) -> bool:
@@ -380,6 +412,9 @@ def _deps_match(tok: Token, row: Trigger) -> bool:
     for word, parent in row.deps:
         anchor = tok if parent < 0 else found[parent]
         child = next((c for c in anchor.children if _lemma(c) == word or c.lower_ == word), None)
+        if child is None and parent < 0:  # "pushing for the US to support": "for" marks a clause
+            child = next((g for c in anchor.children if c.dep_ == "advcl" for g in c.children
+                          if g.dep_ == "mark" and g.lower_ == word and g.i == c.left_edge.i), None)
         if child is None:
             return False
         found.append(child)
@@ -395,6 +430,8 @@ def _mention(ctx: Context, tok: Token, entry: Trigger) -> Mention | None:
     type_, mode = sense
     m = Mention(token=tok, entry=entry, type=type_, mode=mode, anchor=tok, sent=ctx.sent_of[tok.i])
     m.flags |= set(entry.flags)
+    if type_ == "AGREE" and entry.type != "AGREE":
+        m.flags.add("intent")  # "readiness to resume talks": what it is ready for decides
     own = {w for w, _ in entry.deps}
     objects = []
     for o in _syntactic_objects(tok, entry):  # "took control of Mota": what control is of
@@ -456,14 +493,94 @@ def _test(ctx: Context, tok: Token, entry: Trigger, test: str, values: frozenset
     if test == "prep":
         return any(c.dep_ in ("prep", "prt", "agent", "acomp", "oprd", "advmod") and c.lower_ in values
                    for c in tok.children)
+    if test.startswith("pobj"):  # "walked out of the talks", "sent tanks to Kyiv"
+        preps = frozenset(test[5:].split("|")) if ":" in test else None
+        objects = _phrase_objects(tok, preps)
+        if not objects:
+            return "-" in values
+        return "*" in values or any(_value_match(ctx, o, values) for o in objects)
+    if test == "purpose":  # "sent troops to help Mozambique"
+        return any(_lemma(c) in values for c in _purpose_verbs(ctx, tok))
+    if test == "mand":  # "insisted that Hungary restore": a mandative complement
+        return any(_mandative(c) for c in tok.children if c.dep_ == "ccomp")
+    if test == "bare":  # "in protest": no determiner or modifier of its own
+        return not any(c.dep_ != "punct" for c in tok.children)
     if test == "mod":
         return any(c.dep_ in ("compound", "amod", "advmod", "nmod", "npadvmod", "nummod")
-                   and (_lemma(c) in values or c.lower_ in values or _classes_match(ctx, c, values))
+                   and (_lemma(c) in values or c.lower_ in values or _classes_match(ctx, c, values)
+                        or _hyphenated(c).lower() in values)
                    for c in tok.children)
     heads = _syntactic_objects(tok, entry) if test == "obj" else _syntactic_subjects(tok)
+    if test == "obj" and not heads and _lemma(tok) in OBJECT_CONTROL:
+        heads = _controlled(tok)  # "allowed OPCW inspectors to enter", parsed as a clause
     if not heads:
         return "-" in values
     return any(_value_match(ctx, h, values) for h in heads)
+
+
+def _hyphenated(tok: Token) -> str:
+    """The whole hyphenated word a modifier ends ("live-fire", "long-range")."""
+    start = tok.i
+    while start > 0 and not tok.doc[start - 1].whitespace_ and "-" in (tok.doc[start - 1].text, tok.doc[start].text):
+        start -= 1
+    return tok.doc[start:tok.i + 1].text
+
+
+def _controlled(v: Token) -> list[Token]:
+    """Who is allowed, urged or let do something when the parser made them the subject of
+    the complement ("allowed inspectors to enter") or the complement itself ("let a convoy
+    through")."""
+    out: list[Token] = []
+    for c in v.children:
+        if c.dep_ in ("ccomp", "xcomp"):
+            if c.pos_ in ("NOUN", "PROPN"):
+                out += _conjuncts(c)
+            else:
+                out += [x for g in c.children if g.dep_ in ("nsubj", "nsubjpass") for x in _conjuncts(g)]
+    return out
+
+
+def _phrase_objects(tok: Token, preps: frozenset[str] | None) -> list[Token]:
+    """Objects of the prepositions on a word, through a particle ("out of the talks"), and
+    on its direct object ("pulled its observers out of Zimbabwe", "sent tanks to Kyiv")."""
+    holders = [tok, *(c for c in tok.children if c.dep_ in ("dobj", "prt"))]
+    out: list[Token] = []
+    for h in holders:
+        for c in h.children:
+            if c.dep_ not in ("prep", "prt", "agent", "dative") and not (c.dep_ == "advmod" and c.pos_ == "ADP"):
+                continue
+            chain = [c, *(g for g in c.children if g.dep_ == "prep")]  # "out of", "away from"
+            for prep in chain:
+                if preps is None or prep.lower_ in preps:
+                    out.extend(x for g in prep.children if g.dep_ == "pobj" for x in _conjuncts(g))
+    return out
+
+
+def _purpose_verbs(ctx: Context, tok: Token) -> list[Token]:
+    """Verbs of the purpose clause ("to help", "in order to protect") on a word or its
+    object."""
+    holders = [tok, *(c for c in tok.children if c.dep_ in ("dobj",))]
+    out = []
+    for h in holders:
+        for c in h.children:
+            if c.dep_ in ("xcomp", "advcl", "relcl", "acl") and c.pos_ == "VERB" and (
+                    _infinitival(c) or _purpose_clause(ctx, c)):
+                out.append(c)
+    return out
+
+
+def _mandative(clause: Token) -> bool:
+    """"that Hungary restore its courts", "that the army should withdraw": a bare verb or a
+    deontic modal under "that", with its own subject."""
+    if not any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children):
+        return False
+    if any(c.dep_ == "aux" and c.lower_ in ("should", "must") for c in clause.children):
+        return True
+    if any(c.dep_ == "aux" for c in clause.children):
+        return False
+    # a bare verb, or one that does not agree with a singular subject ("that Poland reverse")
+    return clause.tag_ == "VB" or (clause.tag_ == "VBP" and any(
+        c.dep_ == "nsubj" and c.tag_ in ("NN", "NNP") for c in clause.children))
 
 
 def _sentence_words(ctx: Context, index: int) -> tuple[frozenset[str], frozenset[str]]:
@@ -481,8 +598,17 @@ def _value_match(ctx: Context, head: Token, values: frozenset[str]) -> bool:
     if _lemma(head) in values or head.lower_ in values or _compound_lemma(head) in values:
         return True
     ent = ctx.entity_of[head.i]
-    if ent is not None and f"ent:{ent.type.lower()}" in values:
+    label = ent.type if ent is not None else head.ent_type_  # the parser's own label if no entity
+    if label and f"ent:{label.lower()}" in values:
         return True
+    if "ent:gpe" in values and head.i in ctx.place_of and head.pos_ == "PROPN":
+        return True  # a toponym the places layer resolved, where the tagger saw no entity
+    if "@named" in values and any(
+            (ctx.entity_of[t.i] is not None and ctx.entity_of[t.i].type in ("NORP", "GPE", "ORG"))
+            for t in (head, *(c for c in head.children if c.dep_ in ("amod", "compound", "poss")))):
+        return True  # "Ukrainian soldiers", "Kenya's police": someone else's forces
+    if "@event" in values and (_lemma(head), "N") in ctx.lex.triggers:
+        return True  # "ordered the arrest of", "suspended the talks": the noun is the event
     return _classes_match(ctx, head, values)
 
 
@@ -510,7 +636,25 @@ def _is_passive(v: Token) -> bool:
     if any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children):
         return True
     return v.tag_ == "VBN" and v.dep_ in ("acl", "advcl", "amod") and not any(
-        c.dep_ == "aux" for c in v.children)
+        c.dep_ == "aux" for c in v.children) and not _misread_participle(v)
+
+
+def _misread_participle(v: Token) -> bool:
+    """A finite verb the small model read as a participle on the noun before it, so that
+    the noun is its subject: "Pakistan's army chief conferred by video link with ..." (a
+    verb of meeting with a "with" partner is no passive), "About 200 fighters handed in
+    their weapons" (a passive participle has no object of its own)."""
+    if v.dep_ != "acl" or v.tag_ not in ("VBN", "VBD") or v.head.dep_ != "ROOT" or v.head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if any(c.dep_ == "prt" and any(g.dep_ == "pobj" for g in c.children) for c in v.children):
+        return True
+    rows = load_lexicon().triggers.get((_lemma(v), "V"), ())
+    if not any("recip" in r.flags for r in rows):
+        return False
+    # a symmetric verb with its partner ("conferred ... with"), or right after its subject
+    # with no agent ("the two ministers negotiated in Washington")
+    with_partner = any(c.dep_ == "prep" and c.lower_ == "with" for c in v.children)
+    return with_partner or (v.i == v.head.i + 1 and not any(c.dep_ == "agent" for c in v.children))
 
 
 def _conjuncts(tok: Token) -> list[Token]:
@@ -530,11 +674,22 @@ def _syntactic_subjects(v: Token) -> list[Token]:
         for c in v.children:
             if c.dep_ == "agent":
                 return [x for p in c.children if p.dep_ == "pobj" for x in _conjuncts(p)]
+        # "were threatened with arrest by the minister": the by-phrase hangs on the
+        # phrase that completes the verb
+        for c in v.children:
+            if c.dep_ == "prep" and c.lower_ in ("with", "to", "into", "from", "out"):
+                for obj in (p for p in c.children if p.dep_ == "pobj"):
+                    by = _by_phrase(obj)
+                    if by:
+                        return by
         if _lemma(v) in STATIVE_PASSIVES and any(c.dep_ == "prep" and c.lower_ == "to" for c in v.children):
             # "Israel is opposed to French mediation": an attitude, not a passive act
             return [x for c in v.children if c.dep_ == "nsubjpass" for x in _conjuncts(c)]
         return []
-    for c in v.children:
+    # "Norwegian envoys are mediating": the small model sometimes hangs the subject on the
+    # auxiliary instead of the verb
+    subject_holders = [v, *(c for c in v.children if c.dep_ == "aux" and c.i < v.i)]
+    for c in (c for h in subject_holders for c in h.children):
         if c.dep_ in ("nsubj", "csubj"):
             if c.lower_ in RELATIVE_PRONOUNS and v.dep_ == "relcl":
                 if _lexical_classes(v.head) & {"places", "property"} and not _lexical_classes(v.head) & ACTOR_LIKE_CLASSES:
@@ -545,6 +700,8 @@ def _syntactic_subjects(v: Token) -> list[Token]:
                 if inner:
                     return _conjuncts(inner[0])
             return _conjuncts(c)
+    if _finite_modifier(v):  # "North Korea test-fired two missiles" read as one noun phrase
+        return [c for c in v.head.children if c.i < v.left_edge.i and c.dep_ in ("compound", "nmod", "poss")][-1:]
     if v.pos_ == "ADJ" and v.dep_ in ("acomp", "amod"):  # "France is ready to contribute"
         return _syntactic_subjects(v.head) if v.dep_ == "acomp" else [v.head]
     if v.dep_ == "xcomp":
@@ -556,6 +713,8 @@ def _syntactic_subjects(v: Token) -> list[Token]:
         return _syntactic_subjects(gov)
     if v.dep_ == "conj" and v.head.pos_ in ("VERB", "AUX", "ADJ"):
         return _syntactic_subjects(v.head)
+    if _misread_participle(v):
+        return _conjuncts(v.head)
     if v.dep_ == "acl" and v.tag_ == "VBG":
         # "gunmen firing at ...": the noun acts; "issued a declaration demanding ...": the
         # one who issued it does
@@ -571,8 +730,8 @@ def _syntactic_subjects(v: Token) -> list[Token]:
             return _syntactic_subjects(pred.head)
         if pred.pos_ in ("VERB", "AUX"):
             return _syntactic_subjects(pred)
-    if v.dep_ == "advcl" and v.tag_ == "VBG":
-        return _syntactic_subjects(v.head)
+    if v.dep_ == "advcl" and (v.tag_ == "VBG" or _infinitival(v)):
+        return _syntactic_subjects(v.head)  # "summoned the ambassador to protest": the summoner
     if v.dep_ == "relcl" and _infinitival(v):
         # "in a position to attack": the doer is the subject of the verb above
         cur = v.head
@@ -588,16 +747,31 @@ def _syntactic_subjects(v: Token) -> list[Token]:
     return []
 
 
+def _by_phrase(n: Token) -> list[Token]:
+    """The objects of a "by" phrase hanging on a noun."""
+    return [x for c in n.children if c.dep_ in ("prep", "agent") and c.lower_ == "by"
+            for p in c.children if p.dep_ == "pobj" for x in _conjuncts(p)]
+
+
 def _noun_subjects(n: Token) -> list[Token]:
+    if _noun_read_verb(n):  # "The EU cut funding", with "cut" tagged as a noun
+        return [c for c in n.children if c.dep_ in ("compound", "nsubj") and c.i < n.i][-1:]
     out = _adjacent_by(n)
     for c in n.children:
         if c.dep_ == "poss" and c.lower_ not in PERSONAL_PRONOUNS:
             out.append(c)
         elif c.dep_ == "prep" and c.lower_ == "by":
             out.extend(x for p in c.children if p.dep_ == "pobj" for x in _conjuncts(p))
+        elif c.dep_ == "prep" and c.lower_ == "of":  # "the release of 13 hostages by Hamas"
+            out.extend(x for p in c.children if p.dep_ == "pobj" for x in _by_phrase(p))
         elif c.dep_ == "prep" and c.lower_ == "between":
             out.extend(x for p in c.children if p.dep_ == "pobj" for x in _conjuncts(p))
     return out
+
+
+def _noun_read_verb(n: Token) -> bool:
+    """A verb the tagger took for a noun: it has a direct object ("The EU cut funding")."""
+    return n.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "dobj" for c in n.children)
 
 
 def _adjacent_by(n: Token) -> list[Token]:
@@ -631,10 +805,27 @@ def _syntactic_objects(v: Token, entry: Trigger | None) -> list[Token]:
         if v.dep_ == "conj":
             return _syntactic_objects(v.head, entry)
         return []
-    for c in v.children:
-        if c.dep_ in ("dobj", "attr", "oprd") and c.pos_ in NOUN_POS:
-            return _conjuncts(c)
+    objects = [c for c in v.children if c.dep_ in ("dobj", "attr", "oprd") and c.pos_ in NOUN_POS]
+    if len(objects) > 1 and objects[-1].i - objects[0].i == len(objects) - 1:
+        return _conjuncts(objects[-1])  # "vice - president" split in three objects: the last names it
+    if objects:
+        return _conjuncts(objects[0])
+    own = {w for w, _ in entry.deps} if entry is not None else set()
+    for c in v.children:  # "handed in their weapons" with the object under the particle
+        if c.dep_ == "prt" or (c.dep_ == "prep" and c.lower_ in own):
+            objs = [x for p in c.children if p.dep_ == "pobj" for x in _conjuncts(p)]
+            if objs:
+                return objs
+    if _finite_modifier(v):
+        return [v.head]
     return []
+
+
+def _finite_modifier(v: Token) -> bool:
+    """A past-tense verb the small model read as an adjective inside a noun phrase
+    ("North Korea test-fired two missiles" as one noun phrase): subject before, object
+    after."""
+    return v.dep_ == "amod" and v.tag_ == "VBD" and v.head.pos_ in ("NOUN", "PROPN") and v.head.i > v.i
 
 
 def _prep_objects(v: Token, preps: Iterable[str]) -> list[Token]:
@@ -720,6 +911,8 @@ def _classes(ctx: Context, head: Token) -> frozenset[str]:
             found |= armed
     if found:
         return frozenset(found)
+    if head.ent_type_ == "MONEY":  # "$2 billion", "20 million euros": money given is aid
+        return frozenset({"aid"})
     if ent is not None:
         if ent.type == "PERSON":
             return frozenset({"civilians"})
@@ -762,6 +955,7 @@ def _embed(ctx: Context, mentions: list[Mention]) -> None:
         if m.status == "content":
             continue
         _govern(ctx, m, governors)
+    _absorb_outcomes(mentions)
     for m in mentions:  # "would prohibit aid and would deny entry": conjuncts share a speaker
         if m.anchor.dep_ == "conj" and m.anchor.head.i in by_token:
             sibling = by_token[m.anchor.head.i]
@@ -778,6 +972,27 @@ def _embed(ctx: Context, mentions: list[Mention]) -> None:
             m.status = "content"  # "the attack was well prepared": ready for nothing said
 
 
+def _absorb_outcomes(mentions: list[Mention]) -> None:
+    """Parts of another event that are no event of their own: "met but failed to agree" is
+    a meeting without agreement, not a refusal; "detained 40 people in raids" is arrests,
+    the raids the way they were made."""
+    by_anchor = {m.anchor.i: m for m in mentions if m.status == "event"}
+    for m in mentions:
+        if m.status != "event":
+            continue
+        if m.type == "AGREE" and m.anchor.dep_ == "xcomp" and _lemma(m.anchor.head) == "fail":
+            fail = m.anchor.head
+            beside = ([fail.head] if fail.dep_ == "conj" else []) + [c for c in fail.children if c.dep_ == "conj"]
+            meeting = next((by_anchor[b.i] for b in beside if b.i in by_anchor and by_anchor[b.i].type == "CONSULT"), None)
+            if meeting is not None:
+                m.status, m.governor = "content", meeting
+        elif (m.type == "ASSAULT" and m.is_noun and m.entry.head == "raid" and m.token.dep_ == "pobj"
+              and m.token.head.lower_ in ("in", "during")):
+            arrest = by_anchor.get(m.token.head.head.i)
+            if arrest is not None and arrest.type == "COERCE" and arrest.mode == "arrest":
+                m.status, m.governor = "content", arrest
+
+
 def _host(ctx: Context, n: Token) -> Token:
     """The noun phrase an event noun stands in for its verb: "10 days of war games" ->
     days, "a mediation effort" -> effort, "a series of attacks" -> series."""
@@ -786,6 +1001,8 @@ def _host(ctx: Context, n: Token) -> Token:
         if n.dep_ == "pobj" and n.head.lower_ == "of" and n.head.head.pos_ in ("NOUN", "NUM", "PRON", "ADJ") and (
                 _lemma(n.head.head) in measure or n.head.head.lower_ in measure):
             n = n.head.head
+        elif n.dep_ == "pobj" and n.head.lower_ == "in" and n.head.head.ent_type_ == "MONEY":
+            n = n.head.head  # "announced $400 million in military aid"
         elif n.dep_ == "compound" and _lemma(n.head) in ctx.lex.cue("event_head"):
             n = n.head
         else:
@@ -802,11 +1019,26 @@ def _anchor_noun(ctx: Context, m: Mention, by_token: dict[int, Mention]) -> None
     elif n.dep_ == "pobj" and n.head.dep_ in ("prep", "prt") and n.head.head.pos_ in ("VERB", "AUX"):
         prep = n.head
         phrase = f"{_lemma(prep.head)} {prep.lower_}"
+        # "took part in patrols" with "in" hung on the verb: the phrase includes its object
+        objects = [f"{_lemma(prep.head)} {_lemma(c)} {prep.lower_}" for c in prep.head.children if c.dep_ == "dobj"]
+        phrase = next((o for o in objects if o in ctx.lex.cue("support")), phrase)
         if phrase in ctx.lex.cue("support") or phrase in ctx.lex.cue("reverse"):
             verb, prep_phrase = prep.head, phrase  # "remained on alert", "pulled out of talks"
+    elif (n.dep_ == "pobj" and n.head.dep_ == "prep" and n.head.head.dep_ == "dobj"
+          and n.head.head.head.pos_ == "VERB"):
+        obj = n.head.head  # "take part in joint patrols": verb, its object, the preposition
+        phrase = f"{_lemma(obj.head)} {_lemma(obj)} {n.head.lower_}"
+        if phrase in ctx.lex.cue("support"):
+            verb, prep_phrase = obj.head, phrase
+    elif (n.dep_ == "pobj" and n.head.dep_ == "prep" and n.head.head.dep_ in ("prep", "prt", "advmod")
+          and n.head.head.pos_ == "ADP" and n.head.head.head.pos_ == "VERB"):
+        out = n.head.head  # "walked out of the talks", parsed with "out" as a preposition
+        phrase = f"{_lemma(out.head)} {out.lower_} {n.head.lower_}"
+        if phrase in ctx.lex.cue("support") or phrase in ctx.lex.cue("reverse"):
+            verb, prep_phrase = out.head, phrase
     elif n.dep_ == "conj" and n.head.dep_ in ("dobj", "nsubjpass"):
         verb = n.head.head
-    if verb is None or verb.pos_ not in ("VERB", "AUX"):
+    if verb is None or not (verb.pos_ in ("VERB", "AUX") or (n.dep_ == "dobj" and _noun_read_verb(verb))):
         return
     lemma = _lemma(verb)
     prt = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
@@ -815,8 +1047,9 @@ def _anchor_noun(ctx: Context, m: Mention, by_token: dict[int, Mention]) -> None
     if m.entry.reverse and (phrase in reverse or lemma in reverse) and verb.i not in by_token or (
         m.entry.reverse and (phrase in reverse or lemma in reverse) and by_token.get(verb.i) is not None
         and by_token[verb.i].entry.type in ("CONCEDE", "RETREAT", "SANCTION", "REJECT")):
-        m.type = m.entry.reverse
-        m.mode = _reverse_mode(m)
+        undone = m.type
+        m.type = REVERSED.get(m.type, m.type) if m.entry.reverse == "*" else m.entry.reverse
+        m.mode = "ceasefire" if undone == "ASSAULT" and m.type == "RETREAT" else _reverse_mode(m)
         m.anchor = verb
         m.flags.add("reversed")
         if verb.i in by_token:  # "lifted" is a trigger too: the noun decides the type
@@ -826,6 +1059,14 @@ def _anchor_noun(ctx: Context, m: Mention, by_token: dict[int, Mention]) -> None
     if phrase in ctx.lex.cue("support") or lemma in ctx.lex.cue("support") or verb.i in by_token:
         m.anchor = verb
         m.flags.add("supported")
+
+
+# What ending an event of each type is, for nouns whose reversal depends on their sense
+# (reverse "*"): calling off a strike concedes (CAMEO 08), halting strikes on a town is
+# de-escalation (CAMEO 087), halting trade reduces relations (CAMEO 16).
+REVERSED = {"PROTEST": "CONCEDE", "ASSAULT": "RETREAT", "COERCE": "CONCEDE", "MOBILIZE": "RETREAT",
+            "COOPERATE": "SANCTION", "AID": "SANCTION", "SUPPORT": "SANCTION", "CONSULT": "SANCTION",
+            "AGREE": "REJECT", "SANCTION": "RETREAT"}
 
 
 def _reverse_mode(m: Mention) -> str | None:
@@ -844,9 +1085,14 @@ def _noun_licensed(ctx: Context, m: Mention) -> bool:
             return True
         if c.dep_ == "prep" and c.lower_ in ("with", "between"):
             return True
+        if c.dep_ == "prep" and c.lower_ in ("to", "for") and m.type in ("AID", "COOPERATE") and any(
+                ctx.entity_of[g.i] is not None for g in c.children if g.dep_ == "pobj"):
+            return True  # "military aid for Ukraine": the recipient is its participant
     if any(i in ctx.time_of for i in range(n.left_edge.i, n.right_edge.i + 1)):
         return True
-    return n.dep_ in ("nsubj",) and n.head.pos_ == "VERB" and _lemma(n.head) in ctx.lex.cue("aspect")
+    # "talks resumed", "the release took place": a predicate of occurrence
+    return n.dep_ in ("nsubj",) and n.head.pos_ == "VERB" and (
+        _lemma(n.head) in ctx.lex.cue("aspect") or _lemma(n.head) in ctx.lex.cue("occur"))
 
 
 def _ancestors_in_clause(tok: Token, limit: int = 6) -> Iterator[tuple[Token, Token]]:
@@ -895,6 +1141,11 @@ def _govern(ctx: Context, m: Mention, by_token: dict[int, Mention]) -> None:
                 return
             if m.type == "REQUEST" and g.type == "PROTEST":
                 m.status, m.governor = "content", g  # what the protesters demand
+                return
+            if dep == "advcl" and "prop" in g.flags and any(
+                    c.dep_ == "mark" and c.lower_ == "for" for c in child.children):
+                m.status, m.governor = "content", g  # "pushed for the US to support the plan"
+                g.contents.append(m)
                 return
             if dep in ("conj", "parataxis", "advcl", "relcl", "npadvmod", "nsubj", "nsubjpass", "appos", "csubj"):
                 return  # a sibling event, not a complement
@@ -1050,6 +1301,9 @@ def _in_background(ctx: Context, m: Mention) -> bool:
 
 
 def _fill(ctx: Context, m: Mention) -> None:
+    if "joint" in m.flags and _joint(ctx, m):
+        # joint manoeuvres, patrols and reopened crossings are mutual: COOPERATE (PLOVER)
+        m.type, m.mode = "COOPERATE", "economic" if m.type == "CONCEDE" else "military"
     _transform(ctx, m)
     m.participants = _participants(ctx, m)
     m.weapon_mode = _weapon_mode(ctx, m)
@@ -1058,6 +1312,35 @@ def _fill(ctx: Context, m: Mention) -> None:
     _modality(ctx, m)
     m.places = _place_candidates(ctx, m)
     m.times = _time_candidates(ctx, m)
+
+
+def _joint(ctx: Context, m: Mention) -> bool:
+    """Whether several parties do it together: "joint patrols", "Kenyan and Somali police
+    carried out patrols", "drills with the US navy", "Uzbekistan and Tajikistan reopened"."""
+    joint = ctx.lex.cue("joint")
+    nouns = [m.token, _host(ctx, m.token)] if m.is_noun else []
+    for t in nouns:
+        if any(c.dep_ in ("amod", "compound", "advmod", "nmod") and (_lemma(c) in joint or c.lower_ in joint)
+               for c in t.children):
+            return True
+    if any(c.dep_ == "advmod" and c.lower_ in joint for c in m.anchor.children):
+        return True  # "patrolled jointly"
+    partners = _prep_objects(m.anchor, ["with"]) + (_prep_objects(m.token, ["with"]) if m.is_noun else [])
+    if any(ctx.entity_of[p.i] is not None or _classes(ctx, p) & (ARMED_CLASSES | {"state", "officials"})
+           for p in partners):
+        return True
+    heads = _syntactic_subjects(m.anchor) if m.anchor.pos_ in ("VERB", "AUX", "ADJ") else []
+    if m.is_noun:
+        heads += _noun_subjects(m.token) + [c for c in m.token.children if c.dep_ in ("amod", "compound")]
+    parties: set[str] = set()
+    for h in heads:
+        for x in _conjuncts(h):
+            lo, hi = _np_span(x)
+            for i in range(lo, hi + 1):
+                ent = ctx.entity_of[i]
+                if ent is not None and ent.type in ("GPE", "NORP", "ORG"):
+                    parties.add(ent.actor or ent.text)
+    return len(parties) >= 2
 
 
 def _infinitival(v: Token) -> bool:
@@ -1110,6 +1393,8 @@ def _transform(ctx: Context, m: Mention) -> None:
     if v.pos_ not in ("VERB", "AUX"):
         return
     aux = _aux_lemmas(v)
+    if v.dep_ == "xcomp" and _lemma(v.head) == "hesitate" and any(c.dep_ == "neg" for c in v.head.children):
+        aux += _aux_lemmas(v.head)  # "would not hesitate to strike": would strike
     lex = ctx.lex
     counterfactual = "would" in aux and "have" in aux
     conditional = _conditional(ctx, v)
@@ -1123,8 +1408,16 @@ def _transform(ctx: Context, m: Mention) -> None:
             m.flags.add("demand")
             m.type, m.mode = "REQUEST", None
             return
-    if m.type == "MOBILIZE":
-        return  # "Kenya will deploy police to Haiti": a deployment foreseen, threat or help
+    if m.type == "MOBILIZE" and not (conditional and m.speaker is not None and any(
+            a in lex.cue("possibility") or a == "would" for a in aux)):
+        # "Kenya will deploy police to Haiti": a deployment foreseen, threat or help; "said
+        # it could deploy missiles if NATO expanded" is a threat
+        return
+    if m.type == "REJECT" and agentive and conditional and m.speaker is not None and not _negated(m) and any(
+            a in lex.cue("possibility") or a == "would" for a in aux):
+        m.type, m.mode = "THREATEN", None  # "said it could block the bid unless ...": CAMEO 13
+        m.flags.add("intent")
+        return
     if m.type in ("AGREE", "ACCUSE", "REJECT", "THREATEN"):
         if m.type == "AGREE" and _negated(m):  # "failed to reach agreement", "will not accept"
             m.type, m.mode = "REJECT", None  # "failed to reach agreement"
@@ -1264,8 +1557,9 @@ def _participants(ctx: Context, m: Mention) -> list[Participant]:
         sources += _claimants(ctx, m.token)
     else:
         sources = _syntactic_subjects(v)
-        objs = [o for o in _syntactic_objects(v, None)
-                if o.i != m.token.i and _host(ctx, m.token).i != o.i and _lemma(o) not in own_words]
+        objs = [o for o in _syntactic_objects(v, m.entry if v.i == m.token.i else None)
+                if o.i != m.token.i and _host(ctx, m.token).i != o.i and _lemma(o) not in own_words
+                and not (m.is_noun and _phrase_object(ctx, v, o))]
         (victims if kills and v.i == m.token.i else targets).extend(objs)
         targets += _prep_objects(v, preps)
         if "recip" in m.flags:
@@ -1273,8 +1567,8 @@ def _participants(ctx: Context, m: Mention) -> list[Participant]:
             sources += _prep_objects(v, ["between"])
         if m.is_noun:  # a noun on a light verb keeps its own modifiers
             targets += _syntactic_objects(m.token, m.entry)
-            if m.entry.of_role == "source" and not sources:
-                sources += _prep_objects(m.token, ["of"])
+            if m.entry.of_role == "source":  # "the deployment of Russian paratroopers was announced"
+                sources += [o for o in _prep_objects(m.token, ["of"]) if o not in sources]
             for c in m.token.children:
                 if c.dep_ in ("compound", "amod", "nmod") and c.i < m.token.i and _is_actor_modifier(ctx, c) and not sources:
                     sources.append(c)
@@ -1300,6 +1594,24 @@ def _participants(ctx: Context, m: Mention) -> list[Participant]:
         receiving = targets + _prep_objects(v, ["to"])
         former = _prep_objects(v, ["from"]) + [o for s_ in movers for o in _prep_objects(s_, ["of"])]
         sources, targets = receiving, movers + former
+    passive = v.pos_ in ("VERB", "AUX") and _is_passive(v)
+    if not sources and not m.is_noun and passive:
+        for o in _syntactic_objects(v, None):
+            if any(r.type == m.type for r in ctx.lex.triggers.get((_lemma(o), "N"), ())):
+                sources += _noun_subjects(o)  # "Washington's aid package was approved": one event
+            elif m.type == "RETREAT":  # "two soldiers held by the ELN were freed"
+                sources += [x for c in o.children if c.dep_ == "acl" for x in _syntactic_subjects(c)]
+    if m.mode == "host" and passive and v.i == m.token.i:
+        # "was received by Tanzania's president": the visitor is the source (PLOVER)
+        sources, targets = targets, sources
+        m.mode = "visit"
+    if m.type == "SANCTION" and passive and not sources:
+        sources = _prep_objects(v, ["from"])  # "Guinea was suspended from ECOWAS"
+    if (m.type == "MOBILIZE" or m.mode == "peacekeeping") and "defect" not in m.flags and not sources:
+        # "troops were deployed", "the deployment of Russian paratroopers": the forces
+        # moved are the side that mobilises
+        forces = [t for t in targets if _classes(ctx, t) & (ARMED_CLASSES | {"police"})]
+        sources, targets = forces, [t for t in targets if t not in forces]
     if m.type in ("THREATEN", "REQUEST") and not targets:
         targets = _content_targets(ctx, m)
     if not sources and m.type == "COERCE" and _is_passive(v) and m.speaker is not None and (
@@ -1308,10 +1620,37 @@ def _participants(ctx: Context, m: Mention) -> list[Participant]:
         sources = [m.speaker]
     if m.type in ("REJECT", "AGREE", "ACCUSE", "SUPPORT"):
         targets = [_author(ctx, t) for t in targets]
+    if m.speaker is not None and "reported_by_verb" in m.flags and not _is_person(ctx, m.speaker):
+        # "Mali said it would expel ...": an "it" the antecedent search cannot place is the
+        # state or body that speaks, announcing its own act
+        sources = [m.speaker if (x.lower_ in ("it", "its") and x.pos_ == "PRON" and _antecedent(ctx, x) is None)
+                   else x for x in sources]
+    if m.speaker is not None and ({"intent", "typed_by_complement"} & m.flags) and any(
+            c.dep_ == "poss" and c.lower_ in PERSONAL_PRONOUNS for s_ in sources for c in s_.children):
+        # "the army chief said his troops were ready to crush ...": the speaker announces
+        # the intent of his own side
+        sources = _conjuncts(m.speaker)
     out = _to_participants(ctx, m, sources, targets, victims, kills)
-    if "recip" in m.flags and not [p for p in out if p.role == "target"]:
+    if "joint" in m.flags and m.type == "COOPERATE" and not [p for p in out if p.role == "target"]:
+        out = _split_parties(ctx, out, every_party_a_source=True)  # PLOVER: joint exercises
+    elif "recip" in m.flags and not [p for p in out if p.role == "target"]:
         out = _split_parties(ctx, out)
     return out
+
+
+def _is_person(ctx: Context, t: Token) -> bool:
+    ent = ctx.entity_of[t.i]
+    actor = ctx.actor_by_id.get(ent.actor) if ent is not None and ent.actor else None
+    if actor is not None:
+        return actor.type == "person"  # the linker knows better than the tagger ("Mali" as PERSON)
+    return t.lower_ in ("he", "she", "i", "we") or (ent is not None and ent.type == "PERSON") or bool(
+        _classes(ctx, t) & {"officials", "civilians"} and not _collective(ctx, t))
+
+
+def _phrase_object(ctx: Context, v: Token, o: Token) -> bool:
+    """The object that belongs to a support phrase ("part" in "took part in patrols")."""
+    prefix = f"{_lemma(v)} {_lemma(o)} "
+    return any(c.startswith(prefix) for c in ctx.lex.cue("support"))
 
 
 def _owned(ctx: Context, head: Token) -> bool:
@@ -1431,7 +1770,7 @@ def _author(ctx: Context, t: Token) -> Token:
     return t
 
 
-def _split_parties(ctx: Context, parts: list[Participant]) -> list[Participant]:
+def _split_parties(ctx: Context, parts: list[Participant], every_party_a_source: bool = False) -> list[Participant]:
     """"ISWAP and Boko Haram fighters clashed", "the governments of Niger and Benin
     agreed": one noun phrase naming two sides is two participants."""
     sources = [p for p in parts if p.role == "source"]
@@ -1452,7 +1791,7 @@ def _split_parties(ctx: Context, parts: list[Participant]) -> list[Participant]:
         root = ctx.doc.char_span(ent.start, ent.end, alignment_mode="expand")
         if root is None:
             continue
-        role = "source" if i == 0 else "target"
+        role = "source" if i == 0 or every_party_a_source else "target"
         if root.root.dep_ == "poss":  # "Sudan's army and the RSF": the party is the army
             out.append(_participant(ctx, role, root.root.head, count=False))
             continue
@@ -1594,8 +1933,12 @@ def _np_span(head: Token) -> tuple[int, int]:
     while stack:
         t = stack.pop()
         for c in t.children:
-            if c.dep_ == "acl" and c.tag_ in ("VBN", "VBG"):
+            if c.dep_ == "acl" and c.tag_ in ("VBN", "VBG") and not _misread_participle(c):
                 keep.update(x.i for x in c.subtree)  # "workers affiliated with the union"
+                continue
+            if c.dep_ in ("conj", "cc") and t.i != head.i and t.dep_ in ("amod", "compound", "nmod"):
+                keep.add(c.i)  # "Kenyan and Somali police": coordinated modifiers, one phrase
+                stack.append(c)
                 continue
             if c.dep_ in ("relcl", "acl", "conj", "cc", "advcl", "ccomp", "parataxis"):
                 continue
