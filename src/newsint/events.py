@@ -234,13 +234,23 @@ def _context(doc, article, entities, actors, places, times, statements) -> Conte
         article=article,
         sents=sents,
         sent_of=sent_of,
-        entity_of=_index_by_token(doc, entities),
+        entity_of=_index_by_token(doc, _participant_entities(entities, actors, places)),
         place_of=_dict_by_token(doc, places),
         time_of=_dict_by_token(doc, times),
         actor_by_id={a.id: a for a in actors},
         statements=list(statements),
         published=published,
     )
+
+
+def _participant_entities(entities: list[Entity], actors: list[Actor], places: list[Place]) -> list[Entity]:
+    """Entities that can take part in an event. A name the tagger took for a person but the
+    places layer resolved, and no knowledge-base actor claims ("shells at the outskirts of
+    Kfar Kila"), is a place: it says where, not who."""
+    spans = {(p.start, p.end) for p in places}
+    known = {a.id for a in actors if a.kb}
+    return [e for e in entities
+            if not (e.type == "PERSON" and (e.start, e.end) in spans and e.actor not in known)]
 
 
 def _tokens_of(doc: Doc, start: int, end: int) -> range:
@@ -2376,17 +2386,51 @@ def _place_candidates(ctx: Context, m: Mention) -> list[tuple[int, int, Place]]:
                 out[place.id] = (0, i, place)
                 continue
         elif tok.idx in sources and not (locative and head.head.lower_ != "from"):
+            if m.type == "PROTEST":  # "residents of Mangaize held a sit-in": there, unless said otherwise
+                out[place.id] = (3, i, place)
             continue  # "militants from Somalia": where they come from ("police in Lahore": where they are)
         if _locates_place(ctx, tok, place) or (not locative and _inside_locative(head)):
             rank = 2  # "in Mamove (Beni, North Kivu)": Beni, if Mamove is unknown
-        elif attached and (locative or (m.type in VIOLENT_TYPES and head.dep_ in ("dobj", "nsubjpass"))):
+        elif attached and (locative or (m.type in VIOLENT_TYPES and head.dep_ in ("dobj", "nsubjpass"))
+                           or _lemma(head) in TERRITORY_NOUNS):
             rank = 0
         elif locative:
             rank = 1
         else:
             continue  # a subject, an agent, an object: a participant, not a place
         out[place.id] = (rank, i, place)
+    _prefer_contained(ctx, sent, out)
     return sorted(out.values(), key=lambda c: (c[0], c[1]))
+
+
+def _prefer_contained(ctx: Context, sent: Span, out: dict[str, tuple[int, int, Place]]) -> None:
+    """A container the places layer linked a smaller place to ("Nyanzale in Rutshuru
+    territory", "Nyabibwe (Kalehe, South Kivu)") gives way to it: the event happened in the
+    smaller place, which takes the container's rank, and the container only locates it."""
+    for i in range(sent.start, sent.end):
+        place = ctx.place_of.get(i)
+        if place is None or not place.within or place.within not in out:
+            continue
+        rank = out[place.within][0]
+        if place.id not in out or out[place.id][0] > rank:
+            out[place.id] = (rank, out[place.id][1] if place.id in out else i, place)
+        for pid, (r, j, p) in list(out.items()):
+            if pid != place.id and _contains(ctx, p, place):
+                out[pid] = (max(r, 2), j, p)
+
+
+def _contains(ctx: Context, outer: Place, inner: Place) -> bool:
+    """Whether the places layer put `inner` inside `outer`, directly or through containers."""
+    by_id = {p.id: p for p in ctx.place_of.values()}
+    cur, seen = inner, set()
+    while cur.within and cur.within not in seen:
+        if cur.within == outer.id:
+            return True
+        seen.add(cur.within)
+        cur = by_id.get(cur.within)
+        if cur is None:
+            return False
+    return False
 
 
 def _inside_locative(tok: Token) -> bool:
@@ -2401,12 +2445,18 @@ def _inside_locative(tok: Token) -> bool:
     return False
 
 
+PLACE_PART_NOUNS = frozenset({"outskirts", "outskirt", "vicinity", "suburb", "suburbs", "capital", "centre", "center", "edge", "part"})
+# What fighting is over: "fought for control of Nyanzale", "the capture of Avdiivka".
+TERRITORY_NOUNS = frozenset({"control", "capture", "seizure", "siege", "recapture", "fall", "takeover"})
+
+
 def _place_head(ctx: Context, tok: Token) -> Token:
     """The phrase a toponym stands in: "the outskirts of Kfar Kila", "the town of
     Tendelti", "Omdurman's Ombada district" (climbing to the place noun)."""
     for _ in range(3):
         if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN" and (
-                "places" in _lexical_classes(tok.head.head) or _lemma(tok.head.head) in ("outskirts", "capital", "centre", "center", "edge", "part")):
+                "places" in _lexical_classes(tok.head.head) or _lemma(tok.head.head) in PLACE_PART_NOUNS
+                or _lemma(tok.head.head) in TERRITORY_NOUNS):
             tok = tok.head.head
         elif tok.dep_ in ("compound", "poss") and tok.head.pos_ == "NOUN" and "places" in _lexical_classes(tok.head):
             tok = tok.head
