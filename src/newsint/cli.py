@@ -90,6 +90,7 @@ def info() -> None:
 
     import newsint
     from newsint.data import data_files
+    from newsint.gazetteer import gazetteer_info
     from newsint.parse import model_info
 
     typer.echo(
@@ -100,7 +101,7 @@ def info() -> None:
                 "python": sys.version.split()[0],
                 "spacy": spacy.__version__,
                 "spacy_model": model_info(),
-                "data_files": data_files(),
+                "data_files": [*data_files(), gazetteer_info()],
             },
             indent=2,
         )
@@ -378,6 +379,36 @@ def bench(
         typer.echo(json.dumps(result.to_dict(), indent=2))
     else:
         Console().print(bench_table(result))
+
+gazetteer_app = typer.Typer(
+    help="The offline gazetteer the places layer resolves names with (built in the cache directory).",
+    no_args_is_help=True,
+)
+app.add_typer(gazetteer_app, name="gazetteer")
+
+
+@gazetteer_app.command("build")
+def gazetteer_build() -> None:
+    """Build (or rebuild) the gazetteer file; $NEWSINT_CACHE overrides where it goes."""
+    from newsint.gazetteer import build
+
+    build()
+
+
+@gazetteer_app.command("lookup")
+def gazetteer_lookup(
+    name: Annotated[str, typer.Argument(help="A place name, as written in text.")],
+    limit: Annotated[int, typer.Option("--limit", help="At most this many entries.")] = 10,
+) -> None:
+    """The gazetteer entries a name can refer to, most populous first, as JSON Lines."""
+    from newsint.gazetteer import fold, get_gazetteer
+
+    gaz = get_gazetteer()
+    for entry in gaz.lookup([fold(name)])[fold(name)][:limit]:
+        row = entry._asdict()
+        row["admin1"] = entry.name if entry.feature == "ADM1" else gaz.name_of(entry.adm1)
+        row["admin2"] = gaz.name_of(entry.adm2)
+        typer.echo(json.dumps(row, ensure_ascii=False))
 
 
 if __name__ == "__main__":
