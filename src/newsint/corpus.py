@@ -74,14 +74,24 @@ class ChunkResult:
     seconds: float
 
 
-def warm_up() -> None:
+def warm_up(parent: int | None = None) -> None:
     """Load the spaCy model once in this worker process, before the first chunk. Ctrl-C is
-    left to the main process, which stops the pool and keeps what was analysed."""
+    left to the main process, which stops the pool and keeps what was analysed; and a
+    worker whose main process was killed exits instead of working on for nobody."""
     import signal
+    import threading
 
     from newsint.parse import load_model
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1.0)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="newsint-parent-watch", daemon=True).start()
     load_model()
 
 
@@ -180,12 +190,15 @@ class LocalEngine(Engine):
         self.name = "local"
         self.slots = 2 * workers  # one chunk running and one waiting per worker
         self.workers = workers
+        single_threaded_workers()
         self.pool = self._pool()
         self.closed = False
 
     def _pool(self) -> cf.ProcessPoolExecutor:
         context = multiprocessing.get_context("spawn")  # never fork a process holding DuckDB
-        return cf.ProcessPoolExecutor(self.workers, mp_context=context, initializer=warm_up)
+        return cf.ProcessPoolExecutor(
+            self.workers, mp_context=context, initializer=warm_up, initargs=(os.getpid(),)
+        )
 
     def restart(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
@@ -236,6 +249,7 @@ class DaskEngine(Engine):
         if scheduler:
             self.client = Client(scheduler, set_as_default=False)
         else:
+            single_threaded_workers()
             self.cluster = LocalCluster(
                 n_workers=max(workers, 1), threads_per_worker=1, processes=True,
                 dashboard_address=None,
@@ -261,6 +275,18 @@ class DaskEngine(Engine):
             self.client.close()
             if self.cluster is not None:
                 self.cluster.close()
+
+
+# Parallelism comes from one process per core; a BLAS thread pool inside each worker would
+# oversubscribe the cores (OpenBLAS threads also spin while waiting for work).
+SINGLE_THREADED = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def single_threaded_workers() -> None:
+    """Make worker processes started from now on use one BLAS/OpenMP thread each, unless
+    the user chose otherwise (the variables are read when a worker imports numpy)."""
+    for name in SINGLE_THREADED:
+        os.environ.setdefault(name, "1")
 
 
 def make_engine(engine: str, workers: int, scheduler: str | None) -> Engine:
