@@ -193,6 +193,13 @@ class LocalEngine(Engine):
         single_threaded_workers()
         self.pool = self._pool()
         self.closed = False
+        self._start_all()
+
+    def _start_all(self) -> None:
+        # Start every worker now, so that their spaCy models load while the main process
+        # reads the inputs (the pool would otherwise start them one task at a time).
+        for _ in range(self.workers):
+            self.pool.submit(os.getpid)
 
     def _pool(self) -> cf.ProcessPoolExecutor:
         context = multiprocessing.get_context("spawn")  # never fork a process holding DuckDB
@@ -203,6 +210,7 @@ class LocalEngine(Engine):
     def restart(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
         self.pool = self._pool()
+        self._start_all()
 
     def submit(self, chunk: Chunk, name: str, spool: str) -> cf.Future:
         return self.pool.submit(analyze_chunk, chunk, name, spool)
@@ -257,6 +265,7 @@ class DaskEngine(Engine):
             self.client = Client(self.cluster, set_as_default=False)
         threads = sum(w["nthreads"] for w in self.client.scheduler_info()["workers"].values())
         self.slots = 2 * max(threads, 1)
+        self.client.run(warm_up)  # every worker loads its model now, all at once
         self.closed = False
 
     def submit(self, chunk: Chunk, name: str, spool: str) -> object:
