@@ -48,6 +48,10 @@ from newsint.store import (
 )
 
 CHUNK_SIZE = 16  # articles per task: enough for nlp.pipe batching, small enough to spread
+# spaCy pads every text of a parse batch to the batch's longest, so a worker's memory peak
+# is (texts in the batch) x (longest text): batches are cut to keep that product under this
+# many characters (a longer article is parsed alone).
+PARSE_BATCH_CHARS = 24_000
 LOAD_EVERY_SECONDS = 2.0  # how often finished shards are committed to the store
 LOAD_EVERY_SHARDS = 32  # ... or as soon as this many are waiting
 READAHEAD = 4096  # articles read and queued ahead of the workers (sets the progress total)
@@ -100,6 +104,20 @@ def _peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+def parse_batches(lengths: Sequence[int], budget: int = PARSE_BATCH_CHARS) -> list[range]:
+    """Consecutive index ranges whose padded size (count x longest) stays within `budget`."""
+    batches: list[range] = []
+    start, longest = 0, 0
+    for i, length in enumerate(lengths):
+        if i > start and (i - start + 1) * max(longest, length) > budget:
+            batches.append(range(start, i))
+            start, longest = i, 0
+        longest = max(longest, length)
+    if start < len(lengths):
+        batches.append(range(start, len(lengths)))
+    return batches
+
+
 def analyse_chunk(chunk: Chunk) -> tuple[dict[str, pa.Table], list[ErrorRow], list[tuple[str, str]]]:
     """Parse and analyse a chunk; records become shard tables. An article whose analysis
     fails becomes an error row (the rest of the chunk is unaffected)."""
@@ -108,7 +126,9 @@ def analyse_chunk(chunk: Chunk) -> tuple[dict[str, pa.Table], list[ErrorRow], li
 
     texts = [article.text for _, article in chunk]
     try:
-        docs = list(parse_many(texts, batch_size=len(texts) or 1))
+        docs = []
+        for batch in parse_batches([len(t) for t in texts]):
+            docs.extend(parse_many([texts[i] for i in batch], batch_size=len(batch)))
     except Exception:  # one bad text must not cost the others: parse them one by one
         docs = []
         for text in texts:
