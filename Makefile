@@ -23,6 +23,7 @@ demo: $(STAMP)
 	$(BIN)/newsint demo
 
 test: $(STAMP)
+	scripts/ensure_chromium.sh
 	$(BIN)/python -m pytest
 
 clean:

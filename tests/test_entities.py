@@ -184,3 +184,12 @@ def test_publishing_outlet_named_in_the_text_is_an_outlet() -> None:
         outlet="Kivu Lantern",
     ))
     assert actor_of(record, "Kivu Lantern")["type"] == "media_outlet"
+
+
+def test_a_name_used_as_a_place_is_not_an_actor_elsewhere() -> None:
+    record = analyze(
+        "Militants attacked an army post in Arbinda on Sunday. Arbinda has been under a "
+        "blockade for two years, and El Fasher faces the same fate, aid workers said."
+    )
+    names = {a["name"] for a in record["actors"]}
+    assert "Arbinda" not in names and "El Fasher" not in names

@@ -325,6 +325,27 @@ def summary(db: DbOpt = Path("newsint.duckdb")) -> None:
     render_summary(data, _stdout())
 
 
+@app.command()
+def serve(
+    db: DbOpt = Path("newsint.duckdb"),
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
+    host: Annotated[str, typer.Option("--host", help="Address to bind; the default is reachable only from this machine.")] = "127.0.0.1",
+    token_file: Annotated[
+        Optional[Path], typer.Option("--token-file", help="File whose first line is the API token that enables POST /api/analyze (or set NEWSINT_API_TOKEN).")
+    ] = None,
+) -> None:
+    """The web UI and HTTP API over the store: article view, map, timeline, sourcing
+    graph, search; OpenAPI at /docs. The store is opened read-only."""
+    from newsint.store import StoreError
+    from newsint.web.security import TokenError
+    from newsint.web.server import run
+
+    try:
+        run(db, host=host, port=port, token_file=token_file, say=lambda m: typer.echo(m, err=True))
+    except (StoreError, TokenError) as exc:
+        fail(str(exc))
+
+
 DEFAULT_CORPUS = Path("examples/corpus")
 
 

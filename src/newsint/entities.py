@@ -28,6 +28,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from newsint.dateline import find_dateline
+from newsint.gazetteer import KIND_CITY, fold, get_gazetteer
 from newsint.kb import KB_DIR, KbActor, KnowledgeBase, descriptors_for, honorifics, load_kb, sector_lexicon
 from newsint.parse import load_model
 from newsint.schema import Actor, Article, Entity
@@ -344,6 +345,7 @@ class ActorLinker:
         self.doc = doc
         self.kb = kb
         self.outlet = (outlet or "").strip().lower()
+        self.place_names: set[str] = set()
         self.local: dict[str, LocalActor] = {}
         self.people: list[str] = []  # local keys of people, in order of first mention
         self.history: list[tuple[int, str, int]] = []  # (token index, actor key, mention end)
@@ -395,7 +397,7 @@ class ActorLinker:
 
     def link_person(self, mention: Mention) -> None:
         span = self.doc[mention.start : mention.end]
-        if looks_like_place(span):
+        if span.text in self.place_names or looks_like_place(span):
             mention.label = "GPE"
             return
         tokens = person_tokens(span.text)
@@ -460,6 +462,9 @@ class ActorLinker:
                         country = iso2
                         break
         kind = org_type(span)
+        if kind == "other" and (span.text in self.place_names or is_known_place(name, 1_000)):
+            mention.label = "GPE"  # "Arbinda", "El Fasher": a town the NER took for an org
+            return
         if self.outlet and name.lower() in {self.outlet, f"the {self.outlet}"}:
             kind = "media_outlet"  # the publishing outlet names itself
         if country and kind in {"military", "police", "government"}:
@@ -565,6 +570,16 @@ def looks_like_place(span: Span) -> bool:
     return any(c.dep_ == "appos" and c.lemma_.lower() in PLACE_NOUNS for c in root.children)
 
 
+def is_known_place(name: str, min_population: int) -> bool:
+    """Whether a name is a gazetteer place: an area, or a town of at least `min_population`.
+    Used only for names the knowledge base does not know and the NER labelled as an
+    organisation or a person."""
+    candidates = get_gazetteer(progress=False).lookup([fold(name)]).get(fold(name), ())
+    return any(
+        e.kind != KIND_CITY or e.population >= min_population for e in candidates[:5]
+    )
+
+
 @lru_cache(maxsize=1)
 def armed_group_adjectives() -> frozenset[str]:
     raw = json.loads((KB_DIR / "sectors.json").read_text(encoding="utf-8"))
@@ -626,6 +641,14 @@ def link_entities(doc: Doc, article: Article) -> tuple[list[Entity], list[Actor]
     mentions = mark_outlet(doc, mentions, article.outlet, kb)
     focus = country_focus(kb, mentions)
     linker = ActorLinker(doc, kb, outlet=article.outlet)
+    # A name the text uses as a place somewhere ("in Arbinda") is that place everywhere,
+    # whatever the NER made of its other mentions ("Arbinda has been under blockade").
+    linker.place_names = {
+        doc[m.start : m.end].text
+        for m in mentions
+        if not m.kb_ids and (m.label in {"GPE", "LOC", "FAC"} or (
+            m.label in {"PERSON", "ORG"} and looks_like_place(doc[m.start : m.end])))
+    }
     if article.outlet and any(m.key == OUTLET_KEY for m in mentions):
         linker.local[OUTLET_KEY] = LocalActor(OUTLET_KEY, article.outlet.strip(), "media_outlet")
 

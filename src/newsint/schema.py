@@ -162,12 +162,19 @@ class Statement(msgspec.Struct, kw_only=True):
     addressee: Mention | None = None
     via: list[str] = []  # statement ids, or "outlet:NAME"
     sentences: list[int] = []  # indexes of the sentences the statement covers
+    cites: list[Mention] = []  # sources the speaker cites ("Citing officials, X reported")
 
 
 class EventActor(msgspec.Struct, kw_only=True):
+    """A participant in an event. `start`/`end`/`text` point at the words naming it in
+    this event's clause (which may name no entity: "gunmen", "villagers")."""
+
     role: str  # source, target, victims
     actor: str | None = None
     entity: str | None = None
+    start: int | None = None
+    end: int | None = None
+    text: str | None = None
 
 
 class EventTime(msgspec.Struct, kw_only=True):
