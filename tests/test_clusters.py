@@ -101,6 +101,28 @@ def test_a_wire_credit_for_the_whole_article_is_the_origin_of_unattributed_event
     assert event_origin(record, record.events[0]).name == "Agence France-Presse"
 
 
+def test_an_outlet_unknown_to_the_knowledge_base_is_an_origin_by_its_name() -> None:
+    text = "Rebels shelled Goma on Sunday, the Kivu Morning Post reported, citing residents."
+    b = Builder(text, id="unknown-outlet", outlet="Lakes Daily", published="2024-05-07")
+    post = b.actor("Kivu Morning Post", label="ORG", name="Kivu Morning Post", type="person")
+    s1 = b.statement("Rebels shelled Goma on Sunday", "reported", "Kivu Morning Post", post,
+                     ["outlet:Lakes Daily"])
+    s2 = b.statement("Rebels shelled Goma on Sunday", "citing", "residents", None, [s1])
+    b.event("ASSAULT", "shelled", evidence="Rebels shelled Goma", statement=s2)
+    record = b.record()
+    check_record(record)
+    assert event_origin(record, record.events[0]).key == "name:kivu morning post"
+
+
+@pytest.mark.parametrize("name,outlet", [("Example Wire", True), ("The Kabul Times", True),
+                                         ("the agency", False), ("a local monitor", False),
+                                         ("Times", False), ("Kenya Police Service", False)])
+def test_outlet_names(name: str, outlet: bool) -> None:
+    from newsint.clusters import looks_like_outlet
+
+    assert looks_like_outlet(name) is outlet
+
+
 def test_article_without_outlet_is_its_own_origin() -> None:
     text = "Protesters blocked the main road into Lima on Friday."
     b = Builder(text, id="anon-1", outlet=None, published="2023-01-13")
@@ -217,6 +239,21 @@ def test_an_unlocated_report_joins_the_one_located_event_it_names_a_side_of() ->
     kabul = report("kabul", where=(34.528, 69.172), admin1="Kabul")
     clusters = cluster_reports([located, kabul, unlocated])
     assert sorted(c.n_reports for c in clusters) == [1, 1, 1]
+
+
+def test_a_vague_mention_cannot_take_the_place_of_the_precise_report() -> None:
+    # Article "b" reports the attack (Monday, the town) and, in background, "a string of
+    # assaults in the province since January": the attack is what joins "a"'s report.
+    attack = report("a")
+    same_attack = report("b", event="v1")
+    background = report("b", event="v2", day=D(2021, 1, 1), end=D(2021, 10, 31),
+                        where=(33.5, 69.5), feature="ADM1")
+    clusters = cluster_reports([background, same_attack, attack])
+    together = next(c for c in clusters if c.n_reports == 2)
+    assert {m.key for m in together.members} == {("a", "v1"), ("b", "v1")}
+    # Alone, a vague report that fits exactly one event joins it.
+    only = report("c", day=D(2021, 10, 1), end=D(2021, 10, 31))
+    assert [c.n_reports for c in cluster_reports([attack, only])] == [2]
 
 
 def test_undated_events_are_dated_by_publication() -> None:

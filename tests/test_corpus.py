@@ -236,3 +236,19 @@ def test_shards_left_by_a_killed_run_are_loaded_not_redone(tmp_path: Path) -> No
         direct.rebuild_clusters()
         assert direct.count("clusters") == clusters >= 3
     assert not spool.exists()
+
+
+def test_parse_batches_bound_the_padded_size() -> None:
+    from newsint.corpus import parse_batches
+
+    # Short articles go 16 at a time; a long one makes its batch smaller, or goes alone.
+    assert parse_batches([1000] * 16, budget=24_000) == [range(0, 16)]
+    assert parse_batches([1000] * 4 + [9000] + [1000] * 3, budget=24_000) == [
+        range(0, 4), range(4, 6), range(6, 8)]
+    assert parse_batches([50_000, 100, 100], budget=24_000) == [range(0, 1), range(1, 3)]
+    assert parse_batches([], budget=24_000) == []
+    for lengths in ([700, 3000, 12000, 40, 8000, 8000, 8000], [5] * 40):
+        batches = parse_batches(lengths, budget=24_000)
+        assert [i for b in batches for i in b] == list(range(len(lengths)))
+        for b in batches:
+            assert len(b) == 1 or len(b) * max(lengths[i] for i in b) <= 24_000

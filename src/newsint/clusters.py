@@ -90,6 +90,22 @@ class Origin:
     name: str
 
 
+@lru_cache(maxsize=1)
+def _outlet_heads() -> frozenset[str]:
+    raw = json.loads(data_path("corpus/outlets.json").read_text(encoding="utf-8"))
+    return frozenset(raw["head_words"])
+
+
+def looks_like_outlet(name: str) -> bool:
+    """A proper name of two or more words ending in a news organisation's head word
+    ("Example Wire", "The Kabul Times"); descriptions ("the agency", "a local monitor")
+    are not names."""
+    words = name.split()
+    if len(words) < 2 or not words[-1][:1].isupper():
+        return False
+    return normalise_name(words[-1]) in _outlet_heads()
+
+
 def _media_actors(record: Record) -> dict[str, Actor]:
     return {a.id: a for a in record.actors if a.type == "media_outlet"}
 
@@ -129,6 +145,10 @@ def _speaker_origin(statement: Statement, record: Record) -> Origin | None:
             if node.actor and node.actor in media:
                 return Origin(actor_key(media[node.actor]), media[node.actor].name)
             return outlet_origin(node.name, record)
+    # ... or an outlet the knowledge base does not know, by the form of its name.
+    actor = next((a for a in record.actors if a.id == speaker.actor), None)
+    if (actor is None or actor.kb is None) and looks_like_outlet(speaker.text):
+        return outlet_origin(speaker.text, record)
     return None
 
 
@@ -224,6 +244,7 @@ class ClusterRules:
     types: frozenset[str]
     date_tolerance_days: int
     undated_window_days: int
+    precise_days: int
     radius_km: dict[str, float]
     feature_levels: dict[str, str]
     default_level: str
@@ -241,6 +262,7 @@ def default_rules() -> ClusterRules:
         types=frozenset(raw["cluster_types"]),
         date_tolerance_days=int(raw["date_tolerance_days"]),
         undated_window_days=int(raw["undated_window_days"]),
+        precise_days=int(raw["precise_days"]),
         radius_km={k: float(v) for k, v in raw["radius_km"].items()},
         feature_levels=dict(raw["feature_levels"]),
         default_level=raw["default_level"],
@@ -425,31 +447,44 @@ def _days(start: dt.date, end: dt.date, tol: dt.timedelta) -> Iterator[dt.date]:
         day += dt.timedelta(days=1)
 
 
+def _certain(report: Report, rules: ClusterRules) -> bool:
+    """Located, and dated to within a few days: a report that can found a cluster."""
+    if not (report.has_place or report.country):
+        return False
+    if not _clusterable(report, rules):
+        return True  # stays alone anyway
+    return (report.date_end - report.date_start).days < rules.precise_days  # type: ignore[operator]
+
+
 def cluster_reports(reports: Sequence[Report], rules: ClusterRules | None = None) -> list[Cluster]:
     """Group reports of the same event. Reports must carry their effective date interval
     (see `effective_interval`); reports of types outside `rules.types` or without a date
     stay alone. The result does not depend on the order of `reports`.
 
-    Located reports are clustered first, by type and country. A report without a place
-    then joins a located cluster when it names a side of that event and exactly one
-    cluster fits (an unlocated "clash between the army and JNIM" that could be either of
-    two clashes that day stays alone); the rest are clustered among themselves."""
+    Reports that are located and dated to within a few days are clustered first, by type
+    and country. Then each uncertain report (no place, or only a long period such as "this
+    year" or "since January") joins a cluster only when it is compatible with exactly one
+    (an unlocated "clash between the army and JNIM" that could be either of two clashes
+    that day stays alone; a background mention of "assaults since January" cannot take the
+    place of its article's own report of the attack); the rest are clustered among
+    themselves."""
     rules = rules or default_rules()
     tol = dt.timedelta(days=rules.date_tolerance_days)
-    located = [r for r in reports if r.has_place or r.country]
-    unlocated = [r for r in reports if not (r.has_place or r.country)]
-    clusters = _sweep(located, rules, 0)
+    certain = [r for r in reports if _certain(r, rules)]
+    uncertain = [r for r in reports if not _certain(r, rules)]
+    clusters = _sweep(certain, rules, 0)
 
     by_day: dict[tuple[str, dt.date], list[_Open]] = {}
     for c in clusters:
         lead = c.members[0]
-        if len(c.members) and _clusterable(lead, rules) and c.max_start <= c.min_end + tol:
+        if _clusterable(lead, rules) and c.max_start <= c.min_end + tol:
             for day in _days(c.max_start, c.min_end, tol):
                 by_day.setdefault((lead.type, day), []).append(c)
     alone = []
-    for report in sorted(unlocated, key=lambda r: (r.date_start or dt.date.min, r.key)):
+    for report in sorted(uncertain, key=lambda r: (r.date_start or dt.date.min, r.date_end or dt.date.min, r.key)):
         found: dict[int, _Open] = {}
-        if _clusterable(report, rules) and report.participants:
+        located = report.has_place or report.country
+        if _clusterable(report, rules) and (report.participants or located):
             for day in _days(report.date_start, report.date_end, dt.timedelta(0)):  # type: ignore[arg-type]
                 for c in by_day.get((report.type, day), ()):
                     if c.index not in found and _can_join(c, report, rules):

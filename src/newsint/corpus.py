@@ -48,6 +48,10 @@ from newsint.store import (
 )
 
 CHUNK_SIZE = 16  # articles per task: enough for nlp.pipe batching, small enough to spread
+# spaCy pads every text of a parse batch to the batch's longest, so a worker's memory peak
+# is (texts in the batch) x (longest text): batches are cut to keep that product under this
+# many characters (a longer article is parsed alone).
+PARSE_BATCH_CHARS = 24_000
 LOAD_EVERY_SECONDS = 2.0  # how often finished shards are committed to the store
 LOAD_EVERY_SHARDS = 32  # ... or as soon as this many are waiting
 READAHEAD = 4096  # articles read and queued ahead of the workers (sets the progress total)
@@ -74,20 +78,44 @@ class ChunkResult:
     seconds: float
 
 
-def warm_up() -> None:
+def warm_up(parent: int | None = None) -> None:
     """Load the spaCy model once in this worker process, before the first chunk. Ctrl-C is
-    left to the main process, which stops the pool and keeps what was analysed."""
+    left to the main process, which stops the pool and keeps what was analysed; and a
+    worker whose main process was killed exits instead of working on for nobody."""
     import signal
+    import threading
 
     from newsint.parse import load_model
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1.0)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="newsint-parent-watch", daemon=True).start()
     load_model()
 
 
 def _peak_rss() -> int:
     # ru_maxrss is in kilobytes on Linux.
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def parse_batches(lengths: Sequence[int], budget: int = PARSE_BATCH_CHARS) -> list[range]:
+    """Consecutive index ranges whose padded size (count x longest) stays within `budget`."""
+    batches: list[range] = []
+    start, longest = 0, 0
+    for i, length in enumerate(lengths):
+        if i > start and (i - start + 1) * max(longest, length) > budget:
+            batches.append(range(start, i))
+            start, longest = i, 0
+        longest = max(longest, length)
+    if start < len(lengths):
+        batches.append(range(start, len(lengths)))
+    return batches
 
 
 def analyse_chunk(chunk: Chunk) -> tuple[dict[str, pa.Table], list[ErrorRow], list[tuple[str, str]]]:
@@ -98,7 +126,9 @@ def analyse_chunk(chunk: Chunk) -> tuple[dict[str, pa.Table], list[ErrorRow], li
 
     texts = [article.text for _, article in chunk]
     try:
-        docs = list(parse_many(texts, batch_size=len(texts) or 1))
+        docs = []
+        for batch in parse_batches([len(t) for t in texts]):
+            docs.extend(parse_many([texts[i] for i in batch], batch_size=len(batch)))
     except Exception:  # one bad text must not cost the others: parse them one by one
         docs = []
         for text in texts:
@@ -180,16 +210,27 @@ class LocalEngine(Engine):
         self.name = "local"
         self.slots = 2 * workers  # one chunk running and one waiting per worker
         self.workers = workers
+        single_threaded_workers()
         self.pool = self._pool()
         self.closed = False
+        self._start_all()
+
+    def _start_all(self) -> None:
+        # Start every worker now, so that their spaCy models load while the main process
+        # reads the inputs (the pool would otherwise start them one task at a time).
+        for _ in range(self.workers):
+            self.pool.submit(os.getpid)
 
     def _pool(self) -> cf.ProcessPoolExecutor:
         context = multiprocessing.get_context("spawn")  # never fork a process holding DuckDB
-        return cf.ProcessPoolExecutor(self.workers, mp_context=context, initializer=warm_up)
+        return cf.ProcessPoolExecutor(
+            self.workers, mp_context=context, initializer=warm_up, initargs=(os.getpid(),)
+        )
 
     def restart(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
         self.pool = self._pool()
+        self._start_all()
 
     def submit(self, chunk: Chunk, name: str, spool: str) -> cf.Future:
         return self.pool.submit(analyze_chunk, chunk, name, spool)
@@ -236,6 +277,7 @@ class DaskEngine(Engine):
         if scheduler:
             self.client = Client(scheduler, set_as_default=False)
         else:
+            single_threaded_workers()
             self.cluster = LocalCluster(
                 n_workers=max(workers, 1), threads_per_worker=1, processes=True,
                 dashboard_address=None,
@@ -243,6 +285,7 @@ class DaskEngine(Engine):
             self.client = Client(self.cluster, set_as_default=False)
         threads = sum(w["nthreads"] for w in self.client.scheduler_info()["workers"].values())
         self.slots = 2 * max(threads, 1)
+        self.client.run(warm_up)  # every worker loads its model now, all at once
         self.closed = False
 
     def submit(self, chunk: Chunk, name: str, spool: str) -> object:
@@ -261,6 +304,18 @@ class DaskEngine(Engine):
             self.client.close()
             if self.cluster is not None:
                 self.cluster.close()
+
+
+# Parallelism comes from one process per core; a BLAS thread pool inside each worker would
+# oversubscribe the cores (OpenBLAS threads also spin while waiting for work).
+SINGLE_THREADED = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def single_threaded_workers() -> None:
+    """Make worker processes started from now on use one BLAS/OpenMP thread each, unless
+    the user chose otherwise (the variables are read when a worker imports numpy)."""
+    for name in SINGLE_THREADED:
+        os.environ.setdefault(name, "1")
 
 
 def make_engine(engine: str, workers: int, scheduler: str | None) -> Engine:
