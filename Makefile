@@ -1,5 +1,6 @@
 # The two commands a newcomer needs (see README):
-#   make demo   set up .venv if needed, analyse the sample corpus and show the result
+#   make demo   set up .venv if needed, ingest the sample corpus into newsint.duckdb and
+#               print a summary of what it holds (rerunning adds nothing: ingest is idempotent)
 #   make test   set up .venv if needed, run the whole test suite
 # Set-up is a dependency of both, so a fresh clone needs nothing installed by hand.
 
@@ -19,8 +20,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 	@touch $(STAMP)
 
+DB ?= newsint.duckdb
+
 demo: $(STAMP)
-	$(BIN)/newsint demo
+	$(BIN)/newsint ingest examples/corpus --db $(DB) --workers 2
+	$(BIN)/newsint summary --db $(DB)
+	@echo
+	@echo "Open the web UI:  $(BIN)/newsint serve --db $(DB)   then http://127.0.0.1:8000/"
 
 test: $(STAMP)
 	scripts/ensure_chromium.sh

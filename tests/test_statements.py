@@ -381,3 +381,17 @@ def test_actor_links_merge_names_and_outlets() -> None:
     assert later.speaker.role == "former spy chief"
     kinds = {n.name: n.kind for n in sources.nodes}
     assert kinds["The Wall Street Journal"] == "outlet" and kinds["Rahmatullah Nabil"] == "person"
+
+
+def test_colon_dateline_is_no_speaker_but_a_transcript_name_is() -> None:
+    dateline = newsint.analyze(
+        "QUETTA: Gunmen shot dead two labourers at a brick kiln near Turbat on Monday, the "
+        "district police chief said.", published="2024-05-14")
+    speakers = [s.speaker.text for s in dateline.statements]
+    assert "QUETTA" not in speakers
+    assert any("police chief" in s for s in speakers)
+
+    transcript = newsint.analyze(
+        "Maria Lopez: We will reopen the crossing as soon as the shelling stops.\n"
+        "Interviewer: When will that be?", published="2024-05-14")
+    assert [s.speaker.text for s in transcript.statements][:1] == ["Maria Lopez"]

@@ -30,6 +30,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from newsint.data import data_path
+from newsint.dateline import find_dateline
 from newsint.quotemarks import Quote, find_quotes
 from newsint.schema import (
     Actor,
@@ -929,10 +930,14 @@ def _colon_candidates(ctx: _Article) -> list[Candidate]:
     """"Sanders: Clinton needs to ...": a line (a headline, a transcript turn) that opens
     with a name and a colon gives that name's words."""
     out: list[Candidate] = []
+    dateline = find_dateline(ctx.text)
     for m in _HEADLINE.finditer(ctx.text):
         lo, hi = m.span(1)
         pos = next((i for i, e in enumerate(ctx.entities) if e.type in _NAME_LABELS
                     and _name_covers(ctx.text, e, lo, hi)), None)
+        if dateline is not None and dateline.place[0] == lo and (
+                pos is None or ctx.entities[pos].type != "PERSON"):
+            continue  # "PESHAWAR: A bomb struck ...": where the report was filed, not who speaks
         span = ctx.entity_tokens[pos] if pos is not None else None
         if span is None:
             # no entity: one or two capitalised words ("Kasich:", a transcript's "PENCE:")
