@@ -395,3 +395,14 @@ def test_colon_dateline_is_no_speaker_but_a_transcript_name_is() -> None:
         "Maria Lopez: We will reopen the crossing as soon as the shelling stops.\n"
         "Interviewer: When will that be?", published="2024-05-14")
     assert [s.speaker.text for s in transcript.statements][:1] == ["Maria Lopez"]
+
+
+def test_no_one_speaking_is_no_statement() -> None:
+    record = newsint.analyze(
+        "A car bomb exploded outside the provincial council building in Kirkuk on Sunday. "
+        "No group claimed responsibility, and none of the officials at the scene confirmed "
+        "the number of dead. The governor said the council would meet on Monday.",
+        published="2024-05-14")
+    speakers = [s.speaker.text.lower() for s in record.statements]
+    assert not any(s.startswith(("no ", "none")) for s in speakers), speakers
+    assert any("governor" in s for s in speakers)

@@ -1716,7 +1716,7 @@ def attribute_statements(
     _build_referents(ctx)
     cands = (_verb_candidates(ctx) + _according_candidates(ctx) + _noun_candidates(ctx)
              + _colon_candidates(ctx))
-    cands = [c for c in cands if c.content or c.frame == "quote"]
+    cands = [c for c in cands if (c.content or c.frame == "quote") and not _nobody(c.source)]
     ctx.cue_tokens = {c.cue_token for c in cands if c.cue_token is not None}
     _attach_quotes(ctx, cands)
     cands = [c for c in cands if c.content]
@@ -1725,6 +1725,16 @@ def attribute_statements(
     _nest(ctx, cands)
     _resolve_speakers(ctx, cands)
     return _assemble(ctx, cands)
+
+
+def _nobody(source: Token | None) -> bool:
+    """A source that says no one spoke: "No other group claimed responsibility", "Nobody
+    said ...", "none of the officials confirmed"."""
+    if source is None:
+        return False
+    if source.lower_ in ("nobody", "none", "no-one", "noone") or source.text.lower() == "no one":
+        return True
+    return any(c.dep_ == "det" and c.lower_ == "no" for c in source.children)
 
 
 def _assemble(ctx: _Article, cands: list[Candidate]) -> tuple[list[Statement], Sources]:
