@@ -1934,6 +1934,12 @@ def _participant(ctx: Context, role: str, head: Token, count: bool) -> Participa
     return part
 
 
+def _is_date_phrase(prep: Token) -> bool:
+    """"on Thursday", "since 2019": a prepositional phrase whose object the model tags as a
+    date or time."""
+    return any(o.dep_ == "pobj" and o.ent_type_ in ("DATE", "TIME") for o in prep.children)
+
+
 def _np_span(head: Token) -> tuple[int, int]:
     """Token bounds of the noun phrase a head names: its modifiers, "of" phrases, the
     phrases that locate it and its participles, not its relative clauses, coordinated
@@ -1944,7 +1950,11 @@ def _np_span(head: Token) -> tuple[int, int]:
         t = stack.pop()
         for c in t.children:
             if c.dep_ == "acl" and c.tag_ in ("VBN", "VBG") and not _misread_participle(c):
-                keep.update(x.i for x in c.subtree)  # "workers affiliated with the union"
+                # "workers affiliated with the union", not the date the clause ends on
+                # ("a vehicle escorting a team ... on Thursday")
+                dated = {x.i for p in c.children if p.dep_ == "prep" and _is_date_phrase(p)
+                         for x in p.subtree}
+                keep.update(x.i for x in c.subtree if x.i not in dated)
                 continue
             if c.dep_ in ("conj", "cc") and t.i != head.i and t.dep_ in ("amod", "compound", "nmod"):
                 keep.add(c.i)  # "Kenyan and Somali police": coordinated modifiers, one phrase
