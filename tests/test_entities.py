@@ -193,3 +193,15 @@ def test_a_name_used_as_a_place_is_not_an_actor_elsewhere() -> None:
     )
     names = {a["name"] for a in record["actors"]}
     assert "Arbinda" not in names and "El Fasher" not in names
+
+
+def test_last_word_of_an_unknown_outlet_is_not_a_known_outlet() -> None:
+    # "The Wire" is in the knowledge base; "Example Wire" is not, and is not The Wire. The
+    # small model tags no entity here, so only the knowledge-base matcher sees "Wire".
+    record = analyze(
+        "At least nine herders were killed when gunmen raided a camp near Djibo on Friday, "
+        "Example Wire reported on Saturday, citing a local official.")
+    actor = actor_of(record, "Example Wire")
+    assert actor is not None and actor["kb"] is None
+    assert actor["type"] == "media_outlet"
+    assert not any(a["kb"] == "the-wire-india" for a in record["actors"])

@@ -159,6 +159,14 @@ def match_names(doc: Doc) -> list[Mention]:
                 continue
             if case_sensitive and _shouting(span.sent):
                 continue
+            if _inside_longer_name(doc, start, end):
+                # the longer name is an organisation the knowledge base does not know,
+                # typed later by its head word ("Example Wire" is a news outlet)
+                left = start
+                while _inside_longer_name(doc, left, left + 1 if left < start else end):
+                    left -= 1
+                found.append(Mention(left, end, "ORG"))
+                continue
             found.append(Mention(start, end, "", kb_ids=keys[match_id]))
     # Longest match wins; ties keep the earlier one.
     found.sort(key=lambda m: (-(m.end - m.start), m.start))
@@ -231,6 +239,16 @@ def merge_mentions(doc: Doc, names: list[Mention]) -> list[Mention]:
             out.append(m)
             last_end = m.end
     return out
+
+
+def _inside_longer_name(doc: Doc, start: int, end: int) -> bool:
+    """Whether a one-word match is the last word of a longer proper name: "Example Wire" is
+    not The Wire, whose knowledge-base alias is "Wire" once "The" is dropped."""
+    if end - start != 1 or start == 0:
+        return False
+    before = doc[start - 1]
+    return (before.pos_ == "PROPN" and before.is_title and before.dep_ == "compound"
+            and before.head.i == start and not before.is_sent_start)
 
 
 def _extend_name(doc: Doc, ent: Span) -> int:
