@@ -205,3 +205,22 @@ def test_last_word_of_an_unknown_outlet_is_not_a_known_outlet() -> None:
     assert actor is not None and actor["kb"] is None
     assert actor["type"] == "media_outlet"
     assert not any(a["kb"] == "the-wire-india" for a in record["actors"])
+
+
+def test_possessive_country_owns_an_unknown_organisation() -> None:
+    record = analyze(
+        "Kenya's Ministry of Interior and Uganda's Ministry of Interior agreed on Monday to "
+        "share border patrol data.")
+    kenya = actor_of(record, "Ministry of Interior", 0)
+    uganda = actor_of(record, "Ministry of Interior", 1)
+    assert kenya is not None and kenya["country"] == "KE"
+    assert uganda is not None and uganda["country"] == "UG"
+
+
+def test_lower_case_word_is_no_person() -> None:
+    record = analyze(
+        "The device exploded as the police van passed the checkpoint near Wana, said "
+        "Inspector Gul Marjan.")
+    names = [a["name"] for a in record["actors"]]
+    assert "van" not in names
+    assert any("Gul Marjan" in n for n in names)

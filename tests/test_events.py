@@ -567,3 +567,11 @@ def test_plover_gold_slice_regression_floor() -> None:
     metrics, _ = scorer.score_events(gold, records)
     assert metrics["type_f1"] >= 0.85
     assert metrics["source_actor_recall"] >= 0.80
+
+
+def test_who_is_blamed_on_is_the_accused() -> None:
+    record = analyze("Provincial officials on Tuesday blamed the bombing of the bus depot on "
+                     "al-Shabaab, which has not commented.")
+    event = events_of(record, "ACCUSE")[0]
+    assert names("al-Shabaab", actor_texts(record, event, ("target",)))
+    assert not names("bus depot", actor_texts(record, event, ("target",)))

@@ -479,6 +479,10 @@ class ActorLinker:
                     if iso2:
                         country = iso2
                         break
+        if country is None:
+            country = self._possessor_country(span, names)
+            if country:  # "Pakistan's Ministry of Foreign Affairs" is not India's
+                key = f"org:{country.lower()}:{name.lower()}"
         kind = org_type(span)
         if kind == "other" and (span.text in self.place_names or is_known_place(name, 1_000)):
             mention.label = "GPE"  # "Arbinda", "El Fasher": a town the NER took for an org
@@ -497,6 +501,19 @@ class ActorLinker:
         else:
             self.local[key].forms.append(span.text)
         self.remember(mention, key)
+
+    def _possessor_country(self, span: Span, names: list[Mention]) -> str | None:
+        """The country that owns an organisation by a possessive before its name."""
+        owners = [c.i for c in span.root.children if c.dep_ == "poss" and c.i < span.start]
+        if span.start >= 2 and self.doc[span.start - 1].tag_ == "POS":
+            owners.append(span.start - 2)  # the parse may hang the owner elsewhere
+        for i in owners:
+            for m in names:
+                if m.start <= i < m.end:
+                    for kb_id in m.kb_ids:
+                        if kb_id in self.kb.actors and self.kb.actors[kb_id].type == "state":
+                            return kb_id
+        return None
 
     def resolve_description(self, head: Token, start: int) -> str | None:
         """The actor a definite description ("the journal") refers to, or None."""
@@ -651,9 +668,12 @@ def link_entities(doc: Doc, article: Article) -> tuple[list[Entity], list[Actor]
     names = match_names(doc)
     adjectives = armed_group_adjectives()
     # An ideology word tagged as an organisation ("Takfiri") is not a name.
+    # Nor is a name with no capital letter ("the police van" tagged as a person).
     mentions = [
         m for m in merge_mentions(doc, names)
-        if m.kb_ids or not (m.end - m.start == 1 and doc[m.start].lower_ in adjectives)
+        if m.kb_ids or not (
+            (m.end - m.start == 1 and doc[m.start].lower_ in adjectives)
+            or (m.label in {"PERSON", "ORG"} and not _capitalised(doc[m.start : m.end])))
     ]
     mentions = apply_dateline(doc, mentions, names)
     mentions = mark_outlet(doc, mentions, article.outlet, kb)

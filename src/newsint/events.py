@@ -1531,6 +1531,8 @@ PREP_TARGETS: dict[str, tuple[str, ...]] = {
     "AGREE": ("with",),
     "COOPERATE": ("with",),
 }
+# Verbs of blaming whose "on" object is the accused: "blamed the bombing on the TTP".
+BLAME_ON = frozenset({"blame", "pin"})
 # Triggers whose subject moves to the group named after them ("soldiers defected to the
 # RSF", "spies joined Daesh"): the receiving group is the source (it gains fighters).
 MOVING_SUBJECT = frozenset({"join", "defect", "switch", "enlist", "pledge"})
@@ -1628,6 +1630,13 @@ def _participants(ctx: Context, m: Mention) -> list[Participant]:
             _classes(ctx, m.speaker) & {"police", "state_forces"}):
         # "Police said no protesters were arrested": forces speaking of their own acts
         sources = [m.speaker]
+    if m.type == "ACCUSE" and _lemma(v) in BLAME_ON:
+        blamed = [o for o in _prep_objects(v, ["on"]) if o.ent_type_ not in ("DATE", "TIME")]
+        if not blamed:  # the parse may hang "on X" on the object ("the bombing of the depot on X")
+            blamed = [o for d in v.children if d.dep_ == "dobj" for n in d.subtree if n.i > d.i
+                      for o in _prep_objects(n, ["on"]) if o.ent_type_ not in ("DATE", "TIME")][-1:]
+        if blamed:  # "blamed the attacks on the Islamic State": IS is accused, not the attacks
+            targets = blamed
     if m.type in ("REJECT", "AGREE", "ACCUSE", "SUPPORT"):
         targets = [_author(ctx, t) for t in targets]
     if m.speaker is not None and "reported_by_verb" in m.flags and not _is_person(ctx, m.speaker):
