@@ -575,3 +575,11 @@ def test_who_is_blamed_on_is_the_accused() -> None:
     event = events_of(record, "ACCUSE")[0]
     assert names("al-Shabaab", actor_texts(record, event, ("target",)))
     assert not names("bus depot", actor_texts(record, event, ("target",)))
+
+
+def test_an_event_called_by_a_pronoun_is_the_one_told_before() -> None:
+    record = analyze(
+        "A bomb hidden in a cart exploded at a cattle market in Maiduguri on Friday, killing "
+        "four traders, police said. \"It was a cowardly attack on people earning a living,\" "
+        "the state governor told reporters.")
+    assert len(events_of(record, "ASSAULT")) == 1

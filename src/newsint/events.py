@@ -1983,11 +1983,19 @@ def _np_span(head: Token) -> tuple[int, int]:
     while right + 1 in keep:
         right += 1
     doc = head.doc
-    while right > left and doc[right].is_punct:
+    while right > left and doc[right].is_punct and not (doc[right].text == ")" and _opened(doc, left, right)):
         right -= 1
+    if _opened(doc, left, right + 1) and right + 1 < len(doc) and doc[right + 1].text == ")":
+        right += 1  # "the Tehreek-e-Taliban Pakistan (TTP)": close the bracket it opened
     while left < right and doc[left].is_punct:
         left += 1
     return left, right
+
+
+def _opened(doc: Doc, left: int, end: int) -> bool:
+    """Whether tokens left..end-1 open more brackets than they close."""
+    words = [t.text for t in doc[left:end]]
+    return words.count("(") > words.count(")")
 
 
 def _names_place(prep: Token) -> bool:
@@ -2828,7 +2836,9 @@ def _earlier_cluster(ctx: Context, lc: Cluster, clusters: list[Cluster]) -> Clus
     sources = [p for p in parts if p.role == "source"]
     casualty_only = all({"kill", "injure"} & x.flags for x in lc.mentions) and not sources
     own_facts = bool(parts) or any(x.places and x.places[0][0] == 0 or x.times and x.times[0][0] == 0 for x in lc.mentions)
-    anaphoric = m.is_noun and any(ch.dep_ in ("det", "poss") and ch.lower_ in ("the", "this", "that", "its", "their") for ch in m.token.children)
+    anaphoric = m.is_noun and (
+        any(ch.dep_ in ("det", "poss") and ch.lower_ in ("the", "this", "that", "its", "their") for ch in m.token.children)
+        or _described_by_pronoun(m.token))
     for c in reversed(clusters):
         distance = sent - c.last
         if distance <= 0:
@@ -2864,6 +2874,14 @@ def _earlier_cluster(ctx: Context, lc: Cluster, clusters: list[Cluster]) -> Clus
         if response:
             return c
     return None
+
+
+def _described_by_pronoun(noun: Token) -> bool:
+    """"It was a planned attack", "This was a massacre": an event noun predicated of a
+    pronoun names an event already told."""
+    if noun.dep_ != "attr" or _lemma(noun.head) != "be":
+        return False
+    return any(c.dep_ == "nsubj" and c.lower_ in ("it", "this", "that") for c in noun.head.children)
 
 
 def _named(parts: list[Participant]) -> bool:
@@ -2907,9 +2925,18 @@ def _participant_keys(ctx: Context, p: Participant) -> set[str]:
 
 
 def _share_participant(ctx: Context, a: list[Participant], b: list[Participant]) -> bool:
-    ka = set().union(*(_participant_keys(ctx, p) for p in a)) if a else set()
-    kb = set().union(*(_participant_keys(ctx, p) for p in b)) if b else set()
-    return bool(ka & kb)
+    """Whether some participant of `a` is one of `b`. Two different actors are never the
+    same one because their names share a word (the Taliban, Tehreek-e-Taliban Pakistan)."""
+    for p in a:
+        keys = _participant_keys(ctx, p)
+        for q in b:
+            ap = p.entity.actor if p.entity is not None else None
+            aq = q.entity.actor if q.entity is not None else None
+            if ap and aq and ap != aq:
+                continue
+            if keys & _participant_keys(ctx, q):
+                return True
+    return False
 
 
 def _compatible_place(ctx: Context, c: Cluster, m: Mention) -> bool:
