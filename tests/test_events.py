@@ -583,3 +583,20 @@ def test_an_event_called_by_a_pronoun_is_the_one_told_before() -> None:
         "four traders, police said. \"It was a cowardly attack on people earning a living,\" "
         "the state governor told reporters.")
     assert len(events_of(record, "ASSAULT")) == 1
+
+
+def test_blamed_on_a_place_is_no_accused_and_he_is_one_person() -> None:
+    record = analyze(
+        "Aid workers said at least 30 people had been killed in Sake. Pascal Mundi, a local "
+        "chief, said the dead were buried on Monday. He blamed shells fired from positions "
+        "on the hills above the town.")
+    for event in events_of(record, "ACCUSE"):
+        targets = [a["text"] for a in event["actors"] if a["role"] == "target"]
+        assert not any(t.startswith("the hills") for t in targets), targets
+        assert not names("30 people", actor_texts(record, event, ("source",)))
+
+
+def test_tens_of_thousands_killed_is_ten_thousand() -> None:
+    record = analyze("The civil war has killed tens of thousands of people since 2014, the UN says.")
+    event = events_of(record, "ASSAULT")[0]
+    assert event["fatalities"] == 10_000

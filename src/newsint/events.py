@@ -1635,6 +1635,10 @@ def _participants(ctx: Context, m: Mention) -> list[Participant]:
         if not blamed:  # the parse may hang "on X" on the object ("the bombing of the depot on X")
             blamed = [o for d in v.children if d.dep_ == "dobj" for n in d.subtree if n.i > d.i
                       for o in _prep_objects(n, ["on"]) if o.ent_type_ not in ("DATE", "TIME")][-1:]
+            # there, only an actor: "shells fired from M23 positions on the hills" is a place
+            blamed = [o for o in blamed if not _is_place(ctx, o) and (
+                (ctx.entity_of[o.i] is not None and ctx.entity_of[o.i].actor)
+                or _classes(ctx, o) - {"places"})]
         if blamed:  # "blamed the attacks on the Islamic State": IS is accused, not the attacks
             targets = blamed
     if m.type in ("REJECT", "AGREE", "ACCUSE", "SUPPORT"):
@@ -1892,6 +1896,8 @@ def _antecedent(ctx: Context, pron: Token) -> Token | None:
         is_person = ent is not None and ent.type == "PERSON"
         if person and not (is_person or "officials" in _classes(ctx, t) or "civilians" in _classes(ctx, t)):
             continue
+        if person and t.tag_ in ("NNS", "NNPS"):
+            continue  # "he" is one person, not "at least 23 people"
         if not person and is_person:
             continue
         if plural and t.tag_ in ("NN", "NNP") and not _collective(ctx, t):
@@ -2028,6 +2034,10 @@ def _entity_for(ctx: Context, head: Token, start: int, end: int) -> Entity | Non
 # ------------------------------------------------------------------ numbers
 
 
+# Plural scale words after a vague count: "tens of thousands", "hundreds of thousands".
+SCALES = {"hundreds": 100, "thousands": 1000, "millions": 1_000_000}
+
+
 def _quantity(ctx: Context, head: Token) -> int | None:
     """How many people a noun phrase counts, as ACLED would code it: "two soldiers" 2,
     "at least 25 people" 25, "dozens of civilians" 12, "a soldier" 1, "civilians" unknown."""
@@ -2039,12 +2049,17 @@ def _quantity(ctx: Context, head: Token) -> int | None:
     for c in head.children:
         if c.dep_ == "nummod" or (c.dep_ in ("amod", "det", "quantmod") and (c.like_num or c.lower_ in q and c.lower_ not in ("a", "an", "some"))):
             value = _number_phrase(c, q)
+            if value is not None and head.lower_ in SCALES and not c.like_num:
+                return value * SCALES[head.lower_]  # "tens (of) thousands" parsed as one phrase
             if value is not None:
                 return value
     if _lemma(head) in ("dozen", "score", "hundred", "thousand", "ten") or head.lower_ in q and head.lower_ not in ("a", "an", "one", "both"):
         # "dozens of people", "hundreds of civilians"
         if any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children) or head.tag_ in ("NNS",):
-            return q.get(head.lower_) or q.get(_lemma(head) + "s")
+            value = q.get(head.lower_) or q.get(_lemma(head) + "s")
+            scale = next((SCALES[o.lower_] for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+                          for o in c.children if o.dep_ == "pobj" and o.lower_ in SCALES), 1)
+            return value * scale if value is not None else None  # "tens of thousands": 10,000
     if head.tag_ in ("NN", "NNP") or (ctx.entity_of[head.i] is not None and ctx.entity_of[head.i].type == "PERSON"):
         if head.pos_ == "PRON" and head.lower_ not in ("he", "she", "him", "her"):
             return None
