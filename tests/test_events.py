@@ -600,3 +600,40 @@ def test_tens_of_thousands_killed_is_ten_thousand() -> None:
     record = analyze("The civil war has killed tens of thousands of people since 2014, the UN says.")
     event = events_of(record, "ASSAULT")[0]
     assert event["fatalities"] == 10_000
+
+
+def test_count_read_as_part_of_a_name_still_counts() -> None:
+    record = analyze(
+        "NIAMEY - Nine Nigerien soldiers were killed and 14 wounded when militants ambushed "
+        "an army patrol near Banibangou on Friday, the defence ministry said.")
+    event = events_of(record, "ASSAULT")[0]
+    assert (event["fatalities"], event["injuries"]) == (9, 14)
+
+
+def test_natural_disasters_are_not_attacks() -> None:
+    record = analyze(
+        "Floods killed 14 people in northern Bangladesh on Sunday, officials said, and a "
+        "landslide in Rangamati killed three more.")
+    assert not events_of(record, "ASSAULT")
+    record = analyze("Two children were killed in a landslide near Rangamati on Sunday.")
+    assert not events_of(record, "ASSAULT")
+
+
+def test_a_drone_strike_is_no_labour_strike_near_a_health_worker() -> None:
+    record = analyze(
+        "A drone strike hit a minibus outside Debre Markos on Tuesday, killing nine civilians, "
+        "a health worker told reporters.")
+    assert not events_of(record, "PROTEST")
+    assert events_of(record, "ASSAULT")
+
+
+def test_an_earthquake_or_monsoon_toll_is_no_attack() -> None:
+    record = analyze("A magnitude 6.1 earthquake struck Jajarkot district late on Friday, killing "
+                     "at least 40 people, officials said.")
+    assert not events_of(record, "ASSAULT")
+    record = analyze("At least 19 people have been killed and dozens of villages flooded in "
+                     "Swat since monsoon rains began on Monday, the disaster authority said.")
+    assert not events_of(record, "ASSAULT")
+    record = analyze("Gunmen killed 19 people in Swat on Monday despite the monsoon rains, "
+                     "police said.")
+    assert events_of(record, "ASSAULT")

@@ -7,6 +7,8 @@ module only parses them into typed, immutable lookups.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +29,10 @@ HOSTILE_TYPES = frozenset(
 
 POS_CODES = {"V": ("VERB",), "N": ("NOUN",), "A": ("ADJ",)}
 
+
+# The tests a conditions.tsv row may use (see its header); pobj may name prepositions.
+CONDITION_TESTS = frozenset({"*", "obj", "subj", "prep", "mod", "comp", "head", "sentence", "armed",
+                             "purpose", "bare", "mand"})
 
 @dataclass(frozen=True)
 class Trigger:
@@ -168,6 +174,9 @@ def load_lexicon() -> Lexicon:
     conditions: dict[tuple[str, str], list[Condition]] = {}
     for words, pos, test, values, outcome in (r[:5] for r in _rows("conditions.tsv")):
         tests = tuple(test.split("+"))
+        unknown = [t for t in tests if t not in CONDITION_TESTS and not re.fullmatch(r"pobj(:[a-z|]+)?", t)]
+        if unknown:  # a typo would otherwise make a row that never holds
+            raise ValueError(f"conditions.tsv: {words} {pos}: unknown test {unknown[0]!r}")
         groups = tuple(
             _words(v) if v.strip() != "-" else frozenset({"-"}) for v in values.split(" + ")
         )

@@ -2053,6 +2053,11 @@ def _quantity(ctx: Context, head: Token) -> int | None:
                 return value * SCALES[head.lower_]  # "tens (of) thousands" parsed as one phrase
             if value is not None:
                 return value
+    for c in (t for left in head.lefts for t in left.subtree):
+        if c.like_num and c.dep_ in ("compound", "nummod", "amod") and not c.ent_type_ in ("DATE", "TIME", "MONEY"):
+            value = _number_phrase(c, q)  # "Nine Nigerien soldiers" parsed as a name
+            if value is not None:
+                return value
     if _lemma(head) in ("dozen", "score", "hundred", "thousand", "ten") or head.lower_ in q and head.lower_ not in ("a", "an", "one", "both"):
         # "dozens of people", "hundreds of civilians"
         if any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children) or head.tag_ in ("NNS",):
