@@ -406,3 +406,13 @@ def test_no_one_speaking_is_no_statement() -> None:
     speakers = [s.speaker.text.lower() for s in record.statements]
     assert not any(s.startswith(("no ", "none")) for s in speakers), speakers
     assert any("governor" in s for s in speakers)
+
+
+def test_he_after_a_name_the_tagger_missed() -> None:
+    text = ("Igor Vorontsov, a member of the defence committee of the State Duma, said that "
+            "Russia would respond. \"Every such attack brings the answer closer,\" he told the "
+            "RIA Novosti news agency.")
+    record = newsint.analyze(text, published="2024-05-01")
+    quote = next(s for s in record.statements if s.kind == "direct")
+    assert quote.speaker is not None and quote.speaker.text == "Igor Vorontsov"
+    assert quote.speaker.role == "member of the defence committee of the State Duma"

@@ -1415,17 +1415,32 @@ def _description(ctx: _Article, tok: Token) -> tuple[Referent, Chars]:
     key_words = [t.lower_ for t in words if t.pos_ != "DET"]
     plural = tok.tag_ in ("NNS", "NNPS")
     kind = "document" if ctx.word("report", tok.lower_) is not None else "description"
+    person_role: Chars | None = None
+    if kind == "description" and _unrecognised_name(words):
+        kind = "person"  # "Igor Vorontsov, a member of ...": a name the NER missed
+        person_role = _role_after(ctx, ctx.doc[words[0].i:words[-1].i + 1])
     ref = Referent(key="desc:" + " ".join(key_words), kind=kind, name=span, plural=plural,
                    words=frozenset(key_words))
     role_toks = [t for t in words if t.pos_ != "DET" and t.tag_ != "PRP$"]
     if kind == "description" and role_toks:
         ref.role = ctx.text[role_toks[0].idx:role_toks[-1].idx + len(role_toks[-1].text)]
         ref.organisation = _organisation_in(ctx, span)
+    elif person_role is not None:
+        ref.role = ctx.text[person_role[0]:person_role[1]]
+        ref.organisation = _organisation_in(ctx, person_role)
     for w in key_words:
         g = ctx.word("gendered", w)
         if g:
             ref.gender = g
     return ref, span
+
+
+def _unrecognised_name(words: list[Token]) -> bool:
+    """Two to four capitalised proper nouns and nothing else, none of them an entity's:
+    a person's name the NER did not tag (organisations and places it tags far more
+    reliably, and their names carry head words that these rules read first)."""
+    return 2 <= len(words) <= 4 and all(
+        t.pos_ == "PROPN" and t.is_title and not t.ent_type_ for t in words)
 
 
 def _resolve_description(ctx: _Article, tok: Token, desc: Referent, before: int) -> Referent | None:
