@@ -416,3 +416,11 @@ def test_he_after_a_name_the_tagger_missed() -> None:
     quote = next(s for s in record.statements if s.kind == "direct")
     assert quote.speaker is not None and quote.speaker.text == "Igor Vorontsov"
     assert quote.speaker.role == "member of the defence committee of the State Duma"
+
+
+def test_he_after_one_of_the_sources() -> None:
+    text = ("One of the sources said the attackers fled towards the border. Several attackers "
+            "were also killed, he said, without giving a figure.")
+    record = newsint.analyze(text, published="2024-05-01")
+    second = next(s for s in record.statements if "also killed" in text[s.content[0]:s.content[1]])
+    assert second.speaker is not None and second.speaker.text == "One of the sources"

@@ -1506,6 +1506,12 @@ def _resolve_pronoun(ctx: _Article, tok: Token, cls: str, last: Referent | None,
             score += 0.75
         if score > best_score:
             best, best_score = ref, score
+    if best is None and cls in ("m", "f"):
+        # no person in sight: "One of the sources said ... . ..., he said" is that source
+        for i, s, ref, is_subj in reversed(ctx.mentions):
+            if i < tok.i and sent - s <= 2 and is_subj and ref.kind == "description" and not ref.plural and (
+                    content is None or not content[0] <= doc[i].idx < content[1]):
+                return ref
     return best
 
 
@@ -1544,7 +1550,9 @@ def _resolve_speakers(ctx: _Article, cands: list[Candidate]) -> None:
         else:
             tok = doc[i]
             resolved = _resolve_pronoun(ctx, tok, ctx.word("pronoun", tok.lower_) or "", last)
-        if resolved is not None and ctx.entity_of.get(i) is None:
+        pos = ctx.entity_of.get(i)
+        # names are in ctx.mentions already; "One of the sources" (a CARDINAL) is not
+        if resolved is not None and (pos is None or ctx.entities[pos].type not in _NAME_LABELS):
             bisect.insort(ctx.mentions, (i, ctx.sent_of[i], resolved, True), key=lambda m: m[0])
     for ci in deferred:
         cand = cands[ci]
