@@ -637,3 +637,12 @@ def test_an_earthquake_or_monsoon_toll_is_no_attack() -> None:
     record = analyze("Gunmen killed 19 people in Swat on Monday despite the monsoon rains, "
                      "police said.")
     assert events_of(record, "ASSAULT")
+
+
+def test_wounded_people_are_never_the_attackers() -> None:
+    record = analyze(
+        "Doctors at Kismayo General Hospital said on Saturday that they had received 11 bodies "
+        "and 23 wounded people after a car bomb exploded outside a hotel in the city's "
+        "Farjano district the night before.")
+    for event in events_of(record, "ASSAULT"):
+        assert not names("wounded people", actor_texts(record, event, ("source",)))

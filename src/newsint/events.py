@@ -1531,6 +1531,8 @@ PREP_TARGETS: dict[str, tuple[str, ...]] = {
     "AGREE": ("with",),
     "COOPERATE": ("with",),
 }
+# Adjectives that make a noun phrase a count of victims ("23 wounded people").
+HURT_WORDS = frozenset({"wounded", "injured", "dead", "killed", "slain", "maimed"})
 # Verbs of blaming whose "on" object is the accused: "blamed the bombing on the TTP".
 BLAME_ON = frozenset({"blame", "pin"})
 # Triggers whose subject moves to the group named after them ("soldiers defected to the
@@ -1589,6 +1591,10 @@ def _participants(ctx: Context, m: Mention) -> list[Participant]:
         sources += _claimants(ctx, v)
     if m.type in VIOLENT_TYPES:  # "threw stones at police", "fired rockets at the town"
         targets = [t for t in targets if not _is_weapon(ctx, t)]
+        # "23 wounded people" the parse made the subject of "a car bomb exploded": victims
+        hurt = [x for x in sources if any(c.dep_ == "amod" and c.lower_ in HURT_WORDS for c in x.children)]
+        sources = [x for x in sources if x not in hurt]
+        victims += hurt
     if kills and not m.is_noun:
         victims += _additional_victims(v)
         numeric = [x for x in sources if x.like_num or x.pos_ == "NUM"]
