@@ -646,3 +646,12 @@ def test_wounded_people_are_never_the_attackers() -> None:
         "Farjano district the night before.")
     for event in events_of(record, "ASSAULT"):
         assert not names("wounded people", actor_texts(record, event, ("source",)))
+
+
+def test_the_bomber_and_he_are_the_attacker_told_before() -> None:
+    record = analyze(
+        "A suicide bomber drove a car packed with explosives into a hotel gate in Baidoa on "
+        "Friday, killing six people, police said. \"The bomber tried to pass the checkpoint, "
+        "and when the guards stopped him,\" a police spokesman said, \"he detonated the car at "
+        "the gate.\"")
+    assert len(events_of(record, "ASSAULT")) == 1

@@ -1531,6 +1531,10 @@ PREP_TARGETS: dict[str, tuple[str, ...]] = {
     "AGREE": ("with",),
     "COOPERATE": ("with",),
 }
+# Nouns for one attacker that "he" or "she" can stand for ("The bomber tried to pass the
+# checkpoint ... he detonated the car").
+LONE_ATTACKERS = frozenset({"bomber", "gunman", "attacker", "assailant", "militant", "fighter",
+                            "kidnapper", "hijacker", "shooter", "suspect", "assassin", "sniper"})
 # Adjectives that make a noun phrase a count of victims ("23 wounded people").
 HURT_WORDS = frozenset({"wounded", "injured", "dead", "killed", "slain", "maimed"})
 # Verbs of blaming whose "on" object is the accused: "blamed the bombing on the TTP".
@@ -1900,7 +1904,8 @@ def _antecedent(ctx: Context, pron: Token) -> Token | None:
         t = _lift(ctx, t)
         ent = ctx.entity_of[t.i]
         is_person = ent is not None and ent.type == "PERSON"
-        if person and not (is_person or "officials" in _classes(ctx, t) or "civilians" in _classes(ctx, t)):
+        if person and not (is_person or "officials" in _classes(ctx, t) or "civilians" in _classes(ctx, t)
+                           or _lemma(t) in LONE_ATTACKERS):
             continue
         if person and t.tag_ in ("NNS", "NNPS"):
             continue  # "he" is one person, not "at least 23 people"
@@ -2886,7 +2891,7 @@ def _earlier_cluster(ctx: Context, lc: Cluster, clusters: list[Cluster]) -> Clus
         their_sources = [q for q in theirs if q.role == "source"]
         if _named(sources) and _named(their_sources) and not _share_participant(ctx, sources, their_sources) and not response:
             continue  # two different named actors did this
-        shared = _share_participant(ctx, parts, theirs)
+        shared = _share_participant(ctx, parts, theirs) or _same_lone_attacker(ctx, sources, their_sources)
         if anaphoric and distance <= 3:
             return c
         if casualty_only and distance <= 2:
@@ -2900,6 +2905,19 @@ def _earlier_cluster(ctx: Context, lc: Cluster, clusters: list[Cluster]) -> Clus
         if response:
             return c
     return None
+
+
+def _same_lone_attacker(ctx: Context, mine: list[Participant], theirs: list[Participant]) -> bool:
+    """"he detonated the car", where "he" is "the bomber" of the sentence before, and the
+    earlier event's source is "a suicide bomber": the same attacker."""
+    their_lemmas = {_lemma(q.head) for q in theirs}
+    for p in mine:
+        head = _antecedent(ctx, p.head) if p.head.pos_ == "PRON" else p.head
+        if head is not None and head.tag_ == "NN" and _lemma(head) in LONE_ATTACKERS and _lemma(head) in their_lemmas and (
+                head.pos_ == "PRON" or any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children)
+                or p.head.pos_ == "PRON"):
+            return True  # a definite or pronoun mention of the one attacker told before
+    return False
 
 
 def _described_by_pronoun(noun: Token) -> bool:
