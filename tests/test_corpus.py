@@ -206,7 +206,7 @@ def test_dask_cluster_gives_the_same_tables_as_one_worker(tmp_path: Path) -> Non
     one = tmp_path / "one.duckdb"
     ingest([corpus, SAMPLES], one, workers=1)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster:
+                      dashboard_address=":0") as cluster:
         dask = tmp_path / "dask.duckdb"
         result = ingest([corpus, SAMPLES], dask, engine="dask", scheduler=cluster.scheduler_address)
     assert result.engine == "dask" and len(result.worker_peak_rss) == 2  # both workers took part

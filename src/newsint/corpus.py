@@ -280,7 +280,7 @@ class DaskEngine(Engine):
             single_threaded_workers()
             self.cluster = LocalCluster(
                 n_workers=max(workers, 1), threads_per_worker=1, processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",  # a free port: never clash with another cluster
             )
             self.client = Client(self.cluster, set_as_default=False)
         threads = sum(w["nthreads"] for w in self.client.scheduler_info()["workers"].values())
