@@ -411,3 +411,30 @@ def test_geoparsing_slice_stays_above_its_floor() -> None:
     overall = metrics["all"]
     assert overall["recognition_f1"] >= 0.75, overall
     assert overall["acc161_matched"] >= 0.82, overall
+
+
+def test_washington_alone_is_the_capital_unless_the_story_is_in_the_state() -> None:
+    capital = place(places_of("WASHINGTON (AP) - The administration signed the arms deal on "
+                              "Tuesday, after talks in Washington with the Saudi delegation."),
+                    "WASHINGTON")
+    assert km(capital["lat"], capital["lon"], 38.90, -77.04) < 30
+    state = place(places_of("Wildfires spread across Washington state on Monday."), "Washington")
+    assert state["feature"] == "ADM1"
+    with_city = place(places_of("Heavy rain hit Washington, officials in Seattle said."), "Washington")
+    assert with_city["feature"] == "ADM1"
+
+
+def test_a_list_of_cities_is_no_hierarchy() -> None:
+    found = places_of("The crown prince visited Washington, New York and Boston last week.")
+    boston = place(found, "Boston")
+    assert km(boston["lat"], boston["lon"], 42.36, -71.06) < 30
+    assert place(found, "Washington")["country"] == "US"
+    assert place(found, "Washington").get("within") is None
+
+
+def test_georgia_beside_its_neighbours_is_the_country() -> None:
+    found = places_of("Azerbaijan accused Georgia of blocking the demining of the border, and "
+                      "soldiers from Armenia crossed Georgia on their way north.")
+    assert place(found, "Georgia")["country"] == "GE"
+    us = places_of("Storms hit Atlanta and much of Georgia on Monday.")
+    assert place(us, "Georgia")["country"] == "US"

@@ -790,6 +790,8 @@ def _link_hierarchy(doc: Doc, mentions: list[Mention], gaz: Gazetteer,
             if any(doc[t].is_sent_start for t in range(m.end, n.start + 1)) or n.start - m.end > 9:
                 break
             words = [t.lower_ for t in doc[m.end : n.start]]
+            if words == [","] and _listed(doc, mentions, j):
+                break  # "Washington, New York and Boston": a list of places, not a hierarchy
             if words and words[0] != "," and words[-1] == "of" and _TOWN_WORDS.intersection(words):
                 break  # "the Hunan city of Yueyang": the town is in the first, not around it
             if _BETWEEN.match(" ".join(words)):
@@ -802,6 +804,14 @@ def _link_hierarchy(doc: Doc, mentions: list[Mention], gaz: Gazetteer,
             n = mentions[i + 1]
             if n.type_cue is not None and all(t.lower_ in DIRECTIONS for t in doc[k + 1 : n.start]):
                 _state(mentions, i + 1, i, explicit=True)
+
+
+def _listed(doc: Doc, mentions: list[Mention], j: int) -> bool:
+    """Whether mention `j` is followed by "and", "or" or a comma and then another place
+    name: the middle item of a list ("A, B and C", "A, B, C")."""
+    n = mentions[j]
+    return (j + 1 < len(mentions) and n.end < len(doc) and doc[n.end].lower_ in ("and", "or", ",")
+            and mentions[j + 1].start in (n.end + 1, n.end + 2))
 
 
 def _state(mentions: list[Mention], inner: int, outer: int, explicit: bool) -> bool:
@@ -1312,9 +1322,43 @@ def resolve_mentions(
         if pick is not None and _stray_hamlet(m, pick[0], ctx):
             resolution.chosen[i] = None
     for i, m in enumerate(mentions):
+        pick = resolution.chosen[i]
+        if pick is not None and not (m.type_cue or m.containers or m.container_entries) and not any(
+                other is not None and other[0].adm1 == pick[0].pid for other in resolution.chosen):
+            # (a town of the province named in the story keeps the province: "Seattle")
+            capital = _namesake_capital(m, pick[0])
+            if capital is not None:
+                resolution.chosen[i] = (capital, pick[1])
+        if pick is not None and not (m.type_cue or m.containers or m.container_entries):
+            country = _namesake_country(m, pick[0], ctx)
+            if country is not None:
+                resolution.chosen[i] = (country, pick[1])
+    for i, m in enumerate(mentions):
         if not m.candidates and m.within is not None:
             resolution.chosen[i] = resolution.chosen[m.within]
     return resolution
+
+
+def _namesake_country(m: Mention, chosen: Entry, ctx: Context) -> Entry | None:
+    """A country named like a province elsewhere ("Georgia"): the country, unless something
+    else in the story points to the province's country (Atlanta, the US, a US outlet)."""
+    if chosen.feature != "ADM1":
+        return None
+    country = next((c for c in m.candidates if c.kind == KIND_COUNTRY and c.country != chosen.country), None)
+    if country is None:
+        return None
+    own = ctx.votes_by_key.get(m.key, {})
+    others = ctx.votes.get(chosen.country, 0.0) - own.get(chosen.country, 0.0)
+    return country if others <= 1e-9 else None
+
+
+def _namesake_capital(m: Mention, chosen: Entry) -> Entry | None:
+    """A national capital named like a province of its own country ("Washington"): news
+    means the capital unless the text says state or province, and the population prior,
+    which counts the whole province, must not decide."""
+    if chosen.feature != "ADM1":
+        return None
+    return next((c for c in m.candidates if c.feature == "PPLC" and c.country == chosen.country), None)
 
 
 # A village this small, in a country nothing else in the story points to, is a stray
