@@ -655,3 +655,13 @@ def test_the_bomber_and_he_are_the_attacker_told_before() -> None:
         "and when the guards stopped him,\" a police spokesman said, \"he detonated the car at "
         "the gate.\"")
     assert len(events_of(record, "ASSAULT")) == 1
+
+
+def test_the_shells_struck_tells_the_shelling_again() -> None:
+    record = analyze(
+        "Artillery shells fired by the rebels hit a crowded market in Kadugli on Friday, killing "
+        "at least 11 people, medics said. The shells struck the cattle market shortly after "
+        "midday, wounding 30 others, a doctor said.")
+    events = events_of(record, "ASSAULT")
+    assert len(events) == 1
+    assert (events[0]["fatalities"], events[0]["injuries"]) == (11, 30)

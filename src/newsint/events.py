@@ -2892,7 +2892,7 @@ def _earlier_cluster(ctx: Context, lc: Cluster, clusters: list[Cluster]) -> Clus
         if _named(sources) and _named(their_sources) and not _share_participant(ctx, sources, their_sources) and not response:
             continue  # two different named actors did this
         shared = _share_participant(ctx, parts, theirs) or _same_lone_attacker(ctx, sources, their_sources)
-        if anaphoric and distance <= 3:
+        if (anaphoric or _recalls_subject(ctx, m, c)) and distance <= 3:
             return c
         if casualty_only and distance <= 2:
             return c
@@ -2918,6 +2918,24 @@ def _same_lone_attacker(ctx: Context, mine: list[Participant], theirs: list[Part
                 or p.head.pos_ == "PRON"):
             return True  # a definite or pronoun mention of the one attacker told before
     return False
+
+
+def _recalls_subject(ctx: Context, m: Mention, c: Cluster) -> bool:
+    """"Artillery shells ... hit a crowded market. The shells struck the Naivasha market":
+    a verb whose definite subject names what the earlier event's sentence named tells that
+    event again."""
+    if m.is_noun:
+        return False
+    subjects = [s_ for s_ in m.anchor.children if s_.dep_ in ("nsubj", "nsubjpass")]
+    if not subjects:
+        return False
+    subj = subjects[0]
+    if not any(d.dep_ == "det" and d.lower_ in ("the", "these", "those", "this", "that") for d in subj.children):
+        return False
+    if subj.pos_ not in ("NOUN",) or ctx.entity_of[subj.i] is not None:
+        return False
+    earlier = {_lemma(t) for x in c.mentions for t in ctx.sents[x.sent]}
+    return _lemma(subj) in earlier
 
 
 def _described_by_pronoun(noun: Token) -> bool:
