@@ -665,3 +665,14 @@ def test_the_shells_struck_tells_the_shelling_again() -> None:
     events = events_of(record, "ASSAULT")
     assert len(events) == 1
     assert (events[0]["fatalities"], events[0]["injuries"]) == (11, 30)
+
+
+def test_a_quoted_we_is_the_speaker_not_the_nearest_subject() -> None:
+    record = analyze(
+        "Police spokesman Kwame Mensah said 14 people had been detained and that six officers "
+        "had been injured. \"We allowed the march to proceed for five hours. We will not allow "
+        "anyone to block the highway,\" he said.")
+    for event in record["events"]:
+        sources = [a["text"] for a in event["actors"] if a["role"] == "source"]
+        assert "six officers" not in sources, event
+    assert any(a["text"] == "Kwame Mensah" for e in record["events"] for a in e["actors"] if a["role"] == "source")

@@ -56,6 +56,7 @@ from newsint.schema import (
 # Participles that describe an attitude of their subject: "is opposed to", "is committed to".
 STATIVE_PASSIVES = frozenset({"oppose", "commit", "dedicate", "determine", "prepare", "resolve", "devote"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
+FIRST_PERSON = frozenset({"we", "us", "our", "i", "me", "my"})
 PERSONAL_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "its", "their", "his", "her", "them", "him", "our", "us"})
 # Verbs whose object, not subject, carries out the complement ("urged Iran to withdraw").
 OBJECT_CONTROL = frozenset({"urge", "ask", "force", "allow", "permit", "let", "admit", "order", "persuade", "pressure", "call", "request", "invite", "encourage", "compel", "tell", "instruct", "help", "demand", "press", "push"})
@@ -1881,6 +1882,14 @@ def _resolve_pronoun(ctx: Context, m: Mention, head: Token) -> Token | None:
     the river, they could shell ...")."""
     if head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
         return head.head.head
+    if head.lower_ in FIRST_PERSON and head.pos_ == "PRON":
+        # "We allowed the march ...," the police spokesman said: the speaker's side, never
+        # the nearest subject before it
+        if m.speaker is None:
+            return head
+        if m.speaker.pos_ == "PRON" and m.speaker.lower_ not in FIRST_PERSON:
+            return _antecedent(ctx, m.speaker) or m.speaker  # "..., he said": who he is
+        return m.speaker
     if head.lower_ in PERSONAL_PRONOUNS and head.pos_ == "PRON":
         return _antecedent(ctx, head) or head
     return head
@@ -3048,6 +3057,7 @@ def _event(ctx: Context, cluster: Cluster) -> Event:
         fatalities = 0  # ACLED: a report of the wounded only ("no one was hurt") is one of no deaths
     modality = p.modality
     statement = p.statement or next((m.statement for m in mentions if m.statement), None)
+    actors = [_speaking_for(ctx, a, statement) for a in actors]
     evidence = sorted({(ctx.sents[m.sent].start_char, ctx.sents[m.sent].end_char) for m in mentions})
     acled = _acled(ctx, cluster, mode, modality, fatalities, injuries)
     return Event(
@@ -3086,6 +3096,26 @@ def _cluster_mode(ctx: Context, cluster: Cluster) -> str | None:
     if primary_mode and primary_mode not in ctx.lex.mode_priority:
         return primary_mode if best[0] < 4 else best[1]
     return best[1]
+
+
+def _speaking_for(ctx: Context, part: EventActor, statement: str | None) -> EventActor:
+    """"We allowed the march ...," he said: a participant that is the quotation's "we" or
+    the "he" of its cue is whoever the statements layer found speaking (the police
+    spokesman named two sentences before)."""
+    if statement is None or part.text is None:
+        return part
+    st = next((s_ for s_ in ctx.statements if s_.id == statement), None)
+    if st is None or st.speaker is None or st.speaker.start is None:
+        return part
+    # ("US" is a country, not "us")
+    first_person = part.text.lower() in FIRST_PERSON and not part.text.isupper() and st.kind != "indirect"
+    cue_subject = st.speaker.mention is not None and [part.start, part.end] == list(st.speaker.mention)
+    if not (first_person or cue_subject) or (part.start, part.end) == (st.speaker.start, st.speaker.end):
+        return part
+    span = ctx.doc.char_span(st.speaker.start, st.speaker.end, alignment_mode="expand")
+    ent = ctx.entity_of[span.root.i] if span is not None else None
+    return EventActor(role=part.role, actor=st.speaker.actor, entity=ent.id if ent is not None else None,
+                      start=st.speaker.start, end=st.speaker.end, text=st.speaker.text)
 
 
 def _cluster_count(values: list[int | None]) -> int | None:
