@@ -141,10 +141,7 @@ class Mention:
             end += 1
         doc = tok.doc
         if "-" in self.entry.head:  # "sit-in", "test-fired": the whole hyphenated word
-            while start > 0 and not doc[start - 1].whitespace_ and "-" in (doc[start - 1].text, doc[start].text):
-                start -= 1
-            while end + 1 < len(doc) and not doc[end].whitespace_ and "-" in (doc[end].text, doc[end + 1].text):
-                end += 1
+            start, end = _hyphen_bounds(doc, start, end)
         return doc[start].idx, doc[end].idx + len(doc[end].text)
 
     @property
@@ -531,10 +528,18 @@ def _test(ctx: Context, tok: Token, entry: Trigger, test: str, values: frozenset
 
 def _hyphenated(tok: Token) -> str:
     """The whole hyphenated word a modifier ends ("live-fire", "long-range")."""
-    start = tok.i
-    while start > 0 and not tok.doc[start - 1].whitespace_ and "-" in (tok.doc[start - 1].text, tok.doc[start].text):
-        start -= 1
+    start, _ = _hyphen_bounds(tok.doc, tok.i, tok.i, right=False)
     return tok.doc[start:tok.i + 1].text
+
+
+def _hyphen_bounds(doc: Doc, start: int, end: int, right: bool = True) -> tuple[int, int]:
+    """Token bounds (inclusive) widened over the pieces glued to them by hyphens, which the
+    tokenizer splits off ("sit - in"): to the left, and to the right unless told not to."""
+    while start > 0 and not doc[start - 1].whitespace_ and "-" in (doc[start - 1].text, doc[start].text):
+        start -= 1
+    while right and end + 1 < len(doc) and not doc[end].whitespace_ and "-" in (doc[end].text, doc[end + 1].text):
+        end += 1
+    return start, end
 
 
 def _controlled(v: Token) -> list[Token]:
@@ -2074,7 +2079,7 @@ def _quantity(ctx: Context, head: Token) -> int | None:
             if value is not None:
                 return value
     for c in (t for left in head.lefts for t in left.subtree):
-        if c.like_num and c.dep_ in ("compound", "nummod", "amod") and not c.ent_type_ in ("DATE", "TIME", "MONEY"):
+        if c.like_num and c.dep_ in ("compound", "nummod", "amod") and c.ent_type_ not in ("DATE", "TIME", "MONEY"):
             value = _number_phrase(c, q)  # "Nine Nigerien soldiers" parsed as a name
             if value is not None:
                 return value
@@ -2123,17 +2128,22 @@ def _casualties(ctx: Context, m: Mention) -> tuple[int | None, int | None]:
         if known:
             (fatal if "kill" in m.flags else hurt).append(sum(known))
     background = _background_tokens(ctx, m.anchor)
-    for t in _clause_tokens(m.anchor if m.anchor.i != m.token.i else m.token):
-        if t.i == m.token.i or t.i in background:
-            continue
+    clause = _clause_tokens(m.anchor if m.anchor.i != m.token.i else m.token)
+    for kind, value in _casualty_words(ctx, (t for t in clause if t.i != m.token.i and t.i not in background)):
+        (fatal if kind == "death" else hurt).append(value)
+    return (max(fatal) if fatal else None), (max(hurt) if hurt else None)
+
+
+def _casualty_words(ctx: Context, tokens: Iterable[Token]) -> Iterator[tuple[str, int]]:
+    """("death" or "injury", count) for each death or injury word among `tokens` that
+    says how many ("killing 12", "five dead", "dozens were wounded")."""
+    for t in tokens:
         kind = _casualty_kind(ctx, t)
         if kind is None:
             continue
         value = _casualty_count(ctx, t)
-        if value is None:
-            continue
-        (fatal if kind == "death" else hurt).append(value)
-    return (max(fatal) if fatal else None), (max(hurt) if hurt else None)
+        if value is not None:
+            yield kind, value
 
 
 def _background_tokens(ctx: Context, v: Token) -> set[int]:
@@ -2474,6 +2484,7 @@ def _prefer_contained(ctx: Context, sent: Span, out: dict[str, tuple[int, int, P
     """A container the places layer linked a smaller place to ("Nyanzale in Rutshuru
     territory", "Nyabibwe (Kalehe, South Kivu)") gives way to it: the event happened in the
     smaller place, which takes the container's rank, and the container only locates it."""
+    by_id = {p.id: p for p in ctx.place_of.values()}
     for i in range(sent.start, sent.end):
         place = ctx.place_of.get(i)
         if place is None or not place.within or place.within not in out:
@@ -2482,13 +2493,12 @@ def _prefer_contained(ctx: Context, sent: Span, out: dict[str, tuple[int, int, P
         if place.id not in out or out[place.id][0] > rank:
             out[place.id] = (rank, out[place.id][1] if place.id in out else i, place)
         for pid, (r, j, p) in list(out.items()):
-            if pid != place.id and _contains(ctx, p, place):
+            if pid != place.id and _contains(by_id, p, place):
                 out[pid] = (max(r, 2), j, p)
 
 
-def _contains(ctx: Context, outer: Place, inner: Place) -> bool:
+def _contains(by_id: dict[str, Place], outer: Place, inner: Place) -> bool:
     """Whether the places layer put `inner` inside `outer`, directly or through containers."""
-    by_id = {p.id: p for p in ctx.place_of.values()}
     cur, seen = inner, set()
     while cur.within and cur.within not in seen:
         if cur.within == outer.id:
@@ -2774,15 +2784,7 @@ def _casualty_notes(ctx: Context, clusters: list[Cluster], event_sents: set[int]
             target = _recent_violent(clusters, i)
         if target is None:
             continue
-        for t in sent:
-            if t.i in covered:
-                continue
-            kind = _casualty_kind(ctx, t)
-            if kind is None:
-                continue
-            value = _casualty_count(ctx, t)
-            if value is None:
-                continue
+        for kind, value in _casualty_words(ctx, (t for t in sent if t.i not in covered)):
             (target.fatal_notes if kind == "death" else target.injury_notes).append(value)
 
 
@@ -2921,12 +2923,17 @@ def _same_lone_attacker(ctx: Context, mine: list[Participant], theirs: list[Part
     earlier event's source is "a suicide bomber": the same attacker."""
     their_lemmas = {_lemma(q.head) for q in theirs}
     for p in mine:
-        head = _antecedent(ctx, p.head) if p.head.pos_ == "PRON" else p.head
-        if head is not None and head.tag_ == "NN" and _lemma(head) in LONE_ATTACKERS and _lemma(head) in their_lemmas and (
-                head.pos_ == "PRON" or any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children)
-                or p.head.pos_ == "PRON"):
+        pronoun = p.head.pos_ == "PRON"
+        head = _antecedent(ctx, p.head) if pronoun else p.head
+        if head is not None and head.tag_ == "NN" and _lemma(head) in LONE_ATTACKERS & their_lemmas and (
+                pronoun or _definite(head)):
             return True  # a definite or pronoun mention of the one attacker told before
     return False
+
+
+def _definite(noun: Token) -> bool:
+    """"the shells", "this bomber": a noun phrase that refers back."""
+    return any(d.dep_ == "det" and d.lower_ in ("the", "this", "that", "these", "those") for d in noun.children)
 
 
 def _recalls_subject(ctx: Context, m: Mention, c: Cluster) -> bool:
@@ -2939,9 +2946,7 @@ def _recalls_subject(ctx: Context, m: Mention, c: Cluster) -> bool:
     if not subjects:
         return False
     subj = subjects[0]
-    if not any(d.dep_ == "det" and d.lower_ in ("the", "these", "those", "this", "that") for d in subj.children):
-        return False
-    if subj.pos_ not in ("NOUN",) or ctx.entity_of[subj.i] is not None:
+    if not _definite(subj) or subj.pos_ != "NOUN" or ctx.entity_of[subj.i] is not None:
         return False
     earlier = {_lemma(t) for x in c.mentions for t in ctx.sents[x.sent]}
     return _lemma(subj) in earlier
@@ -3057,7 +3062,8 @@ def _event(ctx: Context, cluster: Cluster) -> Event:
         fatalities = 0  # ACLED: a report of the wounded only ("no one was hurt") is one of no deaths
     modality = p.modality
     statement = p.statement or next((m.statement for m in mentions if m.statement), None)
-    actors = [_speaking_for(ctx, a, statement) for a in actors]
+    reporting = next((s_ for s_ in ctx.statements if s_.id == statement), None) if statement else None
+    actors = [_speaking_for(ctx, a, reporting) for a in actors]
     evidence = sorted({(ctx.sents[m.sent].start_char, ctx.sents[m.sent].end_char) for m in mentions})
     acled = _acled(ctx, cluster, mode, modality, fatalities, injuries)
     return Event(
@@ -3098,14 +3104,11 @@ def _cluster_mode(ctx: Context, cluster: Cluster) -> str | None:
     return best[1]
 
 
-def _speaking_for(ctx: Context, part: EventActor, statement: str | None) -> EventActor:
+def _speaking_for(ctx: Context, part: EventActor, st: Statement | None) -> EventActor:
     """"We allowed the march ...," he said: a participant that is the quotation's "we" or
     the "he" of its cue is whoever the statements layer found speaking (the police
     spokesman named two sentences before)."""
-    if statement is None or part.text is None:
-        return part
-    st = next((s_ for s_ in ctx.statements if s_.id == statement), None)
-    if st is None or st.speaker is None or st.speaker.start is None:
+    if st is None or part.text is None or st.speaker is None or st.speaker.start is None:
         return part
     # ("US" is a country, not "us")
     first_person = part.text.lower() in FIRST_PERSON and not part.text.isupper() and st.kind != "indirect"
