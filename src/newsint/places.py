@@ -1323,16 +1323,14 @@ def resolve_mentions(
             resolution.chosen[i] = None
     for i, m in enumerate(mentions):
         pick = resolution.chosen[i]
-        if pick is not None and not (m.type_cue or m.containers or m.container_entries) and not any(
-                other is not None and other[0].adm1 == pick[0].pid for other in resolution.chosen):
-            # (a town of the province named in the story keeps the province: "Seattle")
-            capital = _namesake_capital(m, pick[0])
-            if capital is not None:
-                resolution.chosen[i] = (capital, pick[1])
-        if pick is not None and not (m.type_cue or m.containers or m.container_entries):
-            country = _namesake_country(m, pick[0], ctx)
-            if country is not None:
-                resolution.chosen[i] = (country, pick[1])
+        if pick is None or m.type_cue or m.containers or m.container_entries:
+            continue  # the text says what it is, or where
+        entry = pick[0]
+        # (a town of the province named in the story keeps the province: "Seattle")
+        if not any(other is not None and other[0].adm1 == entry.pid for other in resolution.chosen):
+            entry = _namesake_capital(m, entry) or entry
+        entry = _namesake_country(m, entry, ctx) or entry
+        resolution.chosen[i] = (entry, pick[1])
     for i, m in enumerate(mentions):
         if not m.candidates and m.within is not None:
             resolution.chosen[i] = resolution.chosen[m.within]
