@@ -162,8 +162,8 @@ def match_names(doc: Doc) -> list[Mention]:
             if _inside_longer_name(doc, start, end):
                 # the longer name is an organisation the knowledge base does not know,
                 # typed later by its head word ("Example Wire" is a news outlet)
-                left = start
-                while _inside_longer_name(doc, left, left + 1 if left < start else end):
+                left = start  # (a one-word match: end is start + 1)
+                while _inside_longer_name(doc, left, left + 1):
                     left -= 1
                 found.append(Mention(left, end, "ORG"))
                 continue
@@ -472,13 +472,7 @@ class ActorLinker:
         country = None
         for m in names:  # a country named inside the organisation's name
             if mention.start <= m.start and m.end <= mention.end:
-                for kb_id in m.kb_ids:
-                    iso2 = kb_id.split(":", 1)[1] if kb_id.startswith("demonym:") else None
-                    if iso2 is None and kb_id in self.kb.actors and self.kb.actors[kb_id].type == "state":
-                        iso2 = kb_id
-                    if iso2:
-                        country = iso2
-                        break
+                country = self._country_named(m, demonyms=True) or country
         if country is None:
             country = self._possessor_country(span, names)
             if country:  # "Pakistan's Ministry of Foreign Affairs" is not India's
@@ -509,10 +503,19 @@ class ActorLinker:
             owners.append(span.start - 2)  # the parse may hang the owner elsewhere
         for i in owners:
             for m in names:
-                if m.start <= i < m.end:
-                    for kb_id in m.kb_ids:
-                        if kb_id in self.kb.actors and self.kb.actors[kb_id].type == "state":
-                            return kb_id
+                country = self._country_named(m) if m.start <= i < m.end else None
+                if country:
+                    return country
+        return None
+
+    def _country_named(self, name: Mention, demonyms: bool = False) -> str | None:
+        """The ISO code of the country a knowledge-base name is ("Pakistan"), or, with
+        `demonyms`, whose people it names ("Nigerian")."""
+        for kb_id in name.kb_ids:
+            if demonyms and kb_id.startswith("demonym:"):
+                return kb_id.split(":", 1)[1]
+            if kb_id in self.kb.actors and self.kb.actors[kb_id].type == "state":
+                return kb_id
         return None
 
     def resolve_description(self, head: Token, start: int) -> str | None:
