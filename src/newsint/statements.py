@@ -1475,6 +1475,8 @@ def _resolve_pronoun(ctx: _Article, tok: Token, cls: str, last: Referent | None,
     sent = ctx.sent_of[tok.i]
     best: Referent | None = None
     best_score = -1e9
+    # when no person is in sight: "One of the sources said ... . ..., he said" is that source
+    fallback: Referent | None = None
     seen: set[int] = set()
     doc = ctx.doc
     for i, s, ref, is_subj in reversed(ctx.mentions):
@@ -1485,6 +1487,9 @@ def _resolve_pronoun(ctx: _Article, tok: Token, cls: str, last: Referent | None,
         d = sent - s
         if d > 6:
             break
+        if (fallback is None and cls in ("m", "f") and d <= 2 and is_subj
+                and ref.kind == "description" and not ref.plural):
+            fallback = ref
         if id(ref) in seen:
             continue
         if cls in ("m", "f"):
@@ -1506,13 +1511,7 @@ def _resolve_pronoun(ctx: _Article, tok: Token, cls: str, last: Referent | None,
             score += 0.75
         if score > best_score:
             best, best_score = ref, score
-    if best is None and cls in ("m", "f"):
-        # no person in sight: "One of the sources said ... . ..., he said" is that source
-        for i, s, ref, is_subj in reversed(ctx.mentions):
-            if i < tok.i and sent - s <= 2 and is_subj and ref.kind == "description" and not ref.plural and (
-                    content is None or not content[0] <= doc[i].idx < content[1]):
-                return ref
-    return best
+    return best if best is not None else fallback
 
 
 def _resolve_speakers(ctx: _Article, cands: list[Candidate]) -> None:
